@@ -1,3 +1,14 @@
 //! fanzha (反诈): explainable, rule-based detection of chat scams.
-//!
-//! The crate is being assembled; see DESIGN notes in the repository.
+#![deny(missing_docs)]
+
+pub mod engine;
+pub mod error;
+pub mod links;
+pub mod normalize;
+pub mod rules;
+pub mod scan;
+pub mod verdict;
+
+pub use engine::{Engine, EngineBuilder, ExampleFailure};
+pub use error::{Error, RuleError, RuleErrorKind};
+pub use verdict::{Advice, Hit, Label, LinkHit, Span, Verdict};

@@ -1,0 +1,713 @@
+//! The engine: rules compiled once, then `classify` per message.
+
+use std::cell::RefCell;
+use std::path::Path;
+
+use crate::error::Error;
+use crate::links::{self, FoundLink, LinkPolicy, LinkReport, LinkVerdict};
+use crate::normalize::{self, Normalizer, View, ViewBuf};
+use crate::rules::{
+    self, AtomId, Compiled, Cond, ContextMode, LinkAtom, Lint, RuleInfo, RuleSource,
+};
+use crate::verdict::{Advice, Hit, Label, LinkHit, Span, Verdict};
+
+/// Default score at and above which a message is labelled a scam.
+pub const DEFAULT_SCAM_THRESHOLD: f64 = 7.0;
+/// Default score at and above which a message is labelled suspicious.
+pub const DEFAULT_SUSPICIOUS_THRESHOLD: f64 = 4.0;
+/// Default number of bytes of a message that are examined; the rest of a
+/// longer message is ignored and the verdict says `truncated`.
+pub const DEFAULT_MAX_MESSAGE_BYTES: usize = 1 << 20;
+/// Evidence positions kept per lexicon or regex and message: enough to
+/// explain a verdict, bounded so hostile input cannot blow up memory.
+const MAX_POSITIONS: usize = 256;
+
+/// Builds an [`Engine`] from the built-in rules, rule files and strings.
+///
+/// ```
+/// let engine = fanzha::Engine::builder()
+///     .add_rules_str("my.toml", r#"
+///         [lexicons]
+///         lottery = ["中奖", "jackpot"]
+///         [[rules]]
+///         id = "my.lottery"
+///         category = "prize"
+///         score = 8
+///         description = "prize lure"
+///         when = "lottery"
+///     "#)
+///     .build()?;
+/// assert!(engine.classify("恭喜您 中 奖 了").is_scam());
+/// # Ok::<(), fanzha::Error>(())
+/// ```
+#[derive(Clone, Debug)]
+pub struct EngineBuilder {
+    builtin: bool,
+    sources: Vec<RuleSource>,
+    scam_threshold: f64,
+    suspicious_threshold: f64,
+    max_message_bytes: usize,
+}
+
+impl Default for EngineBuilder {
+    fn default() -> Self {
+        EngineBuilder {
+            builtin: true,
+            sources: Vec::new(),
+            scam_threshold: DEFAULT_SCAM_THRESHOLD,
+            suspicious_threshold: DEFAULT_SUSPICIOUS_THRESHOLD,
+            max_message_bytes: DEFAULT_MAX_MESSAGE_BYTES,
+        }
+    }
+}
+
+impl EngineBuilder {
+    /// A builder with the built-in rules.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Leaves the built-in rules (and built-in link lists) out.
+    pub fn without_builtin_rules(mut self) -> Self {
+        self.builtin = false;
+        self
+    }
+
+    /// Whether the built-in rules are included.
+    pub fn builtin_rules(mut self, yes: bool) -> Self {
+        self.builtin = yes;
+        self
+    }
+
+    /// Adds a rule file, or every `*.toml` file under a folder.
+    pub fn add_rules_path(mut self, path: impl AsRef<Path>) -> Result<Self, Error> {
+        self.sources.extend(rules::read_sources(path.as_ref())?);
+        Ok(self)
+    }
+
+    /// Adds rules from a string; `name` is what errors call the source.
+    pub fn add_rules_str(mut self, name: impl Into<String>, text: impl Into<String>) -> Self {
+        self.sources.push(RuleSource::new(name, text));
+        self
+    }
+
+    /// Sets the score thresholds for `scam` and `suspicious`.
+    pub fn thresholds(mut self, scam: f64, suspicious: f64) -> Self {
+        self.scam_threshold = scam;
+        self.suspicious_threshold = suspicious;
+        self
+    }
+
+    /// Sets how many bytes of each message are examined.
+    pub fn max_message_bytes(mut self, bytes: usize) -> Self {
+        self.max_message_bytes = bytes;
+        self
+    }
+
+    /// Compiles the rules.
+    pub fn build(self) -> Result<Engine, Error> {
+        if !(self.scam_threshold.is_finite() && self.suspicious_threshold.is_finite())
+            || self.suspicious_threshold > self.scam_threshold
+            || self.scam_threshold <= 0.0
+        {
+            return Err(Error::Setting(format!(
+                "thresholds must be finite with 0 < suspicious ({}) <= scam ({})",
+                self.suspicious_threshold, self.scam_threshold
+            )));
+        }
+        let mut sources = if self.builtin {
+            rules::builtin_sources()
+        } else {
+            Vec::new()
+        };
+        sources.extend(self.sources);
+        let policy = if self.builtin {
+            LinkPolicy::builtin()
+        } else {
+            LinkPolicy::default()
+        };
+        let compiled = rules::compile(&sources, policy)?;
+        normalize::warm_up();
+        Ok(Engine {
+            compiled,
+            scam_threshold: self.scam_threshold,
+            suspicious_threshold: self.suspicious_threshold,
+            max_message_bytes: self
+                .max_message_bytes
+                .clamp(1, normalize::MAX_NORMALIZED_INPUT),
+        })
+    }
+}
+
+/// A compiled rule set, ready to classify messages.
+///
+/// Build it once and share it: it is `Send + Sync`, and `classify` takes
+/// `&self` and keeps its scratch buffers per thread.
+#[derive(Clone, Debug)]
+pub struct Engine {
+    compiled: Compiled,
+    scam_threshold: f64,
+    suspicious_threshold: f64,
+    max_message_bytes: usize,
+}
+
+const _: () = {
+    const fn assert_send_sync<T: Send + Sync>() {}
+    assert_send_sync::<Engine>();
+};
+
+/// A rule example that did not behave as its rule file says.
+#[derive(Clone, Debug, PartialEq, serde::Serialize)]
+pub struct ExampleFailure {
+    /// The rule.
+    pub rule: String,
+    /// The rule's file.
+    pub file: String,
+    /// The rule's line.
+    pub line: usize,
+    /// The example text.
+    pub example: String,
+    /// True when the example should match, false when it should not.
+    pub should_match: bool,
+    /// What happened instead.
+    pub problem: String,
+}
+
+impl std::fmt::Display for ExampleFailure {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let want = if self.should_match {
+            "must match"
+        } else {
+            "must not match"
+        };
+        write!(
+            f,
+            "{}:{}: rule '{}': example {want} but {}: {:?}",
+            self.file, self.line, self.rule, self.problem, self.example
+        )
+    }
+}
+
+impl Engine {
+    /// The engine with the built-in rules and default thresholds.
+    ///
+    /// # Panics
+    ///
+    /// Never in a released build: the built-in rules are compiled by the
+    /// test suite, so a broken built-in rule fails the tests first.
+    pub fn builtin() -> Engine {
+        EngineBuilder::new()
+            .build()
+            .expect("the built-in rules compile (checked by the test suite)")
+    }
+
+    /// A builder, starting from the built-in rules.
+    pub fn builder() -> EngineBuilder {
+        EngineBuilder::new()
+    }
+
+    /// The loaded rules, in load order.
+    pub fn rules(&self) -> impl ExactSizeIterator<Item = &RuleInfo> {
+        self.compiled.rules.iter().map(|r| &r.info)
+    }
+
+    /// Lint findings for the loaded rules.
+    pub fn lint(&self) -> Vec<Lint> {
+        rules::lint::lint(&self.compiled)
+    }
+
+    /// The score thresholds `(scam, suspicious)`.
+    pub fn thresholds(&self) -> (f64, f64) {
+        (self.scam_threshold, self.suspicious_threshold)
+    }
+
+    /// The link lists in force.
+    pub fn link_policy(&self) -> &LinkPolicy {
+        &self.compiled.link_policy
+    }
+
+    /// Judges one URL offline (no network access).
+    pub fn check_url(&self, url: &str) -> LinkReport {
+        self.compiled.link_policy.analyze(url)
+    }
+
+    /// Runs every rule's examples and returns those that do not hold.
+    ///
+    /// An example that must match must make its rule fire at full weight
+    /// (not dampened by a warning context). An example that must not match
+    /// must not make it fire, or only dampened.
+    pub fn test_examples(&self) -> Vec<ExampleFailure> {
+        let mut failures = Vec::new();
+        for rule in &self.compiled.rules {
+            let info = &rule.info;
+            let cases = info
+                .examples_match
+                .iter()
+                .map(|e| (e, true))
+                .chain(info.examples_no_match.iter().map(|e| (e, false)));
+            for (example, should_match) in cases {
+                let verdict = self.classify(example);
+                let hit = verdict.hits.iter().find(|h| h.rule == info.id);
+                let problem = match (should_match, hit) {
+                    (true, None) => Some(format!(
+                        "the rule did not fire (verdict {} {:.1})",
+                        verdict.label, verdict.score
+                    )),
+                    (true, Some(h)) if h.dampened => {
+                        Some("the rule fired but a warning context dampened it".to_string())
+                    }
+                    (false, Some(h)) if !h.dampened => Some(format!(
+                        "the rule fired on {:?}",
+                        h.spans.iter().map(|s| s.text.as_str()).collect::<Vec<_>>()
+                    )),
+                    _ => None,
+                };
+                if let Some(problem) = problem {
+                    failures.push(ExampleFailure {
+                        rule: info.id.clone(),
+                        file: info.file.clone(),
+                        line: info.line,
+                        example: example.clone(),
+                        should_match,
+                        problem,
+                    });
+                }
+            }
+        }
+        failures
+    }
+
+    /// Classifies one message.
+    pub fn classify(&self, text: &str) -> Verdict {
+        thread_local! {
+            static SCRATCH: RefCell<Scratch> = RefCell::new(Scratch::default());
+        }
+        SCRATCH.with(|cell| match cell.try_borrow_mut() {
+            Ok(mut scratch) => self.classify_with(text, &mut scratch),
+            // Only reachable if classify were re-entered on this thread.
+            Err(_) => self.classify_with(text, &mut Scratch::default()),
+        })
+    }
+
+    fn classify_with(&self, full_text: &str, scratch: &mut Scratch) -> Verdict {
+        let (text, truncated) = cut(full_text, self.max_message_bytes);
+        scratch.reset(&self.compiled);
+        scratch.norm.normalize(text);
+        self.find_terms(scratch);
+
+        let mut ev = Eval {
+            engine: self,
+            text,
+            s: scratch,
+        };
+        let mut fired: Vec<(usize, Vec<Pos>)> = Vec::new();
+        for (i, rule) in self.compiled.rules.iter().enumerate() {
+            if !ev.possible(rule.need.as_deref()) {
+                continue;
+            }
+            if let Some(pos) = ev.eval(&rule.cond) {
+                fired.push((i, pos));
+            }
+        }
+
+        let mut verdict = Verdict::clean();
+        verdict.truncated = truncated;
+        if ev.s.links.is_none() && links::might_contain_link(text) {
+            ev.links();
+        }
+        if let Some(found) = &ev.s.links {
+            verdict.links = found
+                .iter()
+                .map(|l| LinkHit {
+                    span: span_of(text, l.pos.os as usize, l.pos.oe as usize),
+                    report: l.report.clone(),
+                })
+                .collect();
+        }
+        if fired.is_empty() {
+            return verdict;
+        }
+
+        let needs_context = fired
+            .iter()
+            .any(|(i, _)| self.compiled.rules[*i].info.context == ContextMode::Dampen);
+        let mut dampen = None;
+        if let (true, Some(ctx)) = (needs_context, &self.compiled.context) {
+            let warns = ev.eval(&ctx.warning).is_some();
+            if warns && ev.eval(&ctx.solicitation).is_none() {
+                dampen = Some(ctx.dampen);
+                verdict.warning_context = true;
+            }
+        }
+
+        for (i, positions) in fired {
+            let info = &self.compiled.rules[i].info;
+            let dampened = dampen.is_some() && info.context == ContextMode::Dampen;
+            let score = if dampened {
+                info.score * dampen.unwrap_or(1.0)
+            } else {
+                info.score
+            };
+            verdict.score += score;
+            verdict.hits.push(Hit {
+                rule: info.id.clone(),
+                category: info.category.clone(),
+                score,
+                description: info.description.clone(),
+                dampened,
+                spans: merge_spans(text, positions),
+            });
+        }
+        verdict.score = (verdict.score * 1000.0).round() / 1000.0;
+        verdict.label = if verdict.score >= self.scam_threshold {
+            Label::Scam
+        } else if verdict.score >= self.suspicious_threshold {
+            Label::Suspicious
+        } else {
+            Label::Clean
+        };
+        verdict.hits.sort_by(|a, b| {
+            b.score
+                .total_cmp(&a.score)
+                .then_with(|| a.rule.cmp(&b.rule))
+        });
+        if verdict.label != Label::Clean {
+            verdict.advice = self.advice_for(&verdict.hits);
+        }
+        verdict
+    }
+
+    fn advice_for(&self, hits: &[Hit]) -> Vec<Advice> {
+        let mut out: Vec<Advice> = Vec::new();
+        for hit in hits.iter().filter(|h| !h.dampened) {
+            if out.iter().any(|a| a.category == hit.category) {
+                continue;
+            }
+            let Some(rule) = self.compiled.rules.iter().find(|r| r.info.id == hit.rule) else {
+                continue;
+            };
+            let info = &rule.info;
+            if info.advice_zh.is_empty() && info.advice_en.is_empty() {
+                continue;
+            }
+            if out
+                .iter()
+                .any(|a| a.zh == info.advice_zh && a.en == info.advice_en)
+            {
+                continue;
+            }
+            out.push(Advice {
+                category: info.category.clone(),
+                zh: info.advice_zh.clone(),
+                en: info.advice_en.clone(),
+            });
+        }
+        out
+    }
+
+    /// Runs the keyword automaton over the compact view and records, per
+    /// lexicon, where its terms matched.
+    fn find_terms(&self, s: &mut Scratch) {
+        let Some(ac) = &self.compiled.automaton else {
+            return;
+        };
+        let view = &s.norm.compact;
+        for m in ac.find_overlapping_iter(view.text.as_str()) {
+            let target = &self.compiled.patterns[m.pattern().as_usize()];
+            let (cs, ce) = (m.start(), m.end());
+            let bounded = (!target.ascii_start || view.is_ascii_boundary(cs))
+                && (!target.ascii_end || view.is_ascii_boundary(ce));
+            let (os, oe) = view.original_range(cs, ce);
+            let pos = Pos {
+                cs: cs as u32,
+                ce: ce as u32,
+                os: os as u32,
+                oe: oe as u32,
+            };
+            for &li in &target.lexicons {
+                if !bounded && self.compiled.lexicons[li as usize].word_boundary {
+                    continue;
+                }
+                let hits = &mut s.lex_hits[li as usize];
+                if hits.is_empty() {
+                    s.touched.push(li);
+                }
+                if hits.len() < MAX_POSITIONS {
+                    hits.push(pos);
+                }
+            }
+        }
+    }
+}
+
+/// A piece of evidence: a range in the compact view and in the original.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+struct Pos {
+    cs: u32,
+    ce: u32,
+    os: u32,
+    oe: u32,
+}
+
+struct FoundAndJudged {
+    pos: Pos,
+    report: LinkReport,
+}
+
+/// Per-thread buffers, reused from message to message.
+#[derive(Default)]
+struct Scratch {
+    norm: Normalizer,
+    lex_hits: Vec<Vec<Pos>>,
+    touched: Vec<u32>,
+    regex_hits: Vec<Option<Vec<Pos>>>,
+    links: Option<Vec<FoundAndJudged>>,
+}
+
+impl Scratch {
+    fn reset(&mut self, c: &Compiled) {
+        for &li in &self.touched {
+            if let Some(v) = self.lex_hits.get_mut(li as usize) {
+                v.clear();
+            }
+        }
+        self.touched.clear();
+        if self.lex_hits.len() < c.lexicons.len() {
+            self.lex_hits.resize_with(c.lexicons.len(), Vec::new);
+        }
+        self.regex_hits.clear();
+        self.regex_hits.resize_with(c.regexes.len(), || None);
+        self.links = None;
+    }
+}
+
+/// Evaluation of conditions over one message, computing regex and link
+/// atoms lazily: most messages never need them.
+struct Eval<'a> {
+    engine: &'a Engine,
+    text: &'a str,
+    s: &'a mut Scratch,
+}
+
+impl Eval<'_> {
+    /// False when the rule cannot fire: none of the atoms it needs can hold.
+    fn possible(&mut self, need: Option<&[AtomId]>) -> bool {
+        let Some(need) = need else { return true };
+        need.iter().any(|a| match a {
+            AtomId::Lexicon(i) => !self.s.lex_hits[*i as usize].is_empty(),
+            AtomId::Regex(_) => true,
+            AtomId::Link(_) => links::might_contain_link(self.text),
+        })
+    }
+
+    fn eval(&mut self, c: &Cond) -> Option<Vec<Pos>> {
+        match c {
+            Cond::Atom(a) => {
+                let p = self.atom(*a);
+                if p.is_empty() {
+                    None
+                } else {
+                    Some(p)
+                }
+            }
+            Cond::Not(inner) => match self.eval(inner) {
+                Some(_) => None,
+                None => Some(Vec::new()),
+            },
+            Cond::And(parts) => {
+                let mut all = Vec::new();
+                for p in parts {
+                    all.extend(self.eval(p)?);
+                }
+                Some(all)
+            }
+            Cond::Or(parts) => {
+                let mut any = None::<Vec<Pos>>;
+                for p in parts {
+                    if let Some(v) = self.eval(p) {
+                        any.get_or_insert_with(Vec::new).extend(v);
+                    }
+                }
+                any
+            }
+            Cond::AtLeast(n, parts) => {
+                let mut count = 0;
+                let mut all = Vec::new();
+                for p in parts {
+                    if let Some(v) = self.eval(p) {
+                        count += 1;
+                        all.extend(v);
+                    }
+                }
+                (count >= *n).then_some(all)
+            }
+            Cond::Near(a, b, max) => self.pairs(a, b, |x, y, view| gap(view, x, y) <= *max),
+            Cond::Before(a, b, max) => self.pairs(a, b, |x, y, view| {
+                x.ce <= y.cs && max.is_none_or(|m| gap(view, x, y) <= m)
+            }),
+        }
+    }
+
+    fn pairs(
+        &mut self,
+        a: &Cond,
+        b: &Cond,
+        ok: impl Fn(&Pos, &Pos, &ViewBuf) -> bool,
+    ) -> Option<Vec<Pos>> {
+        let pa = self.eval(a)?;
+        let pb = self.eval(b)?;
+        let view = &self.s.norm.compact;
+        let mut out = Vec::new();
+        for x in &pa {
+            for y in &pb {
+                if ok(x, y, view) {
+                    out.push(*x);
+                    out.push(*y);
+                }
+            }
+        }
+        if out.is_empty() {
+            None
+        } else {
+            Some(out)
+        }
+    }
+
+    fn atom(&mut self, a: AtomId) -> Vec<Pos> {
+        match a {
+            AtomId::Lexicon(i) => self.s.lex_hits[i as usize].clone(),
+            AtomId::Regex(i) => self.regex(i as usize),
+            AtomId::Link(l) => self.link_atom(l),
+        }
+    }
+
+    fn regex(&mut self, i: usize) -> Vec<Pos> {
+        if let Some(p) = &self.s.regex_hits[i] {
+            return p.clone();
+        }
+        let atom = &self.engine.compiled.regexes[i];
+        let mut out = Vec::new();
+        let view_kind = atom.view;
+        let view = self.s.norm.view(self.text, view_kind);
+        let mut found: Vec<(usize, usize, usize, usize)> = Vec::new();
+        for m in atom.regex.find_iter(&view.text) {
+            if m.start() == m.end() {
+                continue;
+            }
+            let (os, oe) = view.original_range(m.start(), m.end());
+            found.push((m.start(), m.end(), os, oe));
+            if found.len() >= MAX_POSITIONS {
+                break;
+            }
+        }
+        let compact = &self.s.norm.compact;
+        for (s, e, os, oe) in found {
+            let (cs, ce) = match view_kind {
+                View::Compact => (s, e),
+                View::Folded => (
+                    compact.position_of_original(os),
+                    compact.position_of_original(oe),
+                ),
+            };
+            out.push(Pos {
+                cs: cs as u32,
+                ce: ce as u32,
+                os: os as u32,
+                oe: oe as u32,
+            });
+        }
+        self.s.regex_hits[i] = Some(out.clone());
+        out
+    }
+
+    fn links(&mut self) -> &[FoundAndJudged] {
+        if self.s.links.is_none() {
+            let found: Vec<FoundLink> = if links::might_contain_link(self.text) {
+                links::find_links(self.text)
+            } else {
+                Vec::new()
+            };
+            let compact = &self.s.norm.compact;
+            let judged = found
+                .into_iter()
+                .map(|l| {
+                    let (os, oe) = (l.span.start, l.span.end);
+                    let pos = Pos {
+                        cs: compact.position_of_original(os) as u32,
+                        ce: compact.position_of_original(oe) as u32,
+                        os: os as u32,
+                        oe: oe as u32,
+                    };
+                    FoundAndJudged {
+                        pos,
+                        report: self.engine.compiled.link_policy.analyze(&l.url),
+                    }
+                })
+                .collect();
+            self.s.links = Some(judged);
+        }
+        self.s.links.as_deref().unwrap_or(&[])
+    }
+
+    fn link_atom(&mut self, atom: LinkAtom) -> Vec<Pos> {
+        self.links()
+            .iter()
+            .filter(|l| match atom {
+                LinkAtom::Any => true,
+                LinkAtom::NonOfficial => l.report.verdict != LinkVerdict::Official,
+                LinkAtom::Flagged => matches!(
+                    l.report.verdict,
+                    LinkVerdict::Suspicious | LinkVerdict::Phishing
+                ),
+                LinkAtom::Verdict(v) => l.report.verdict == v,
+                LinkAtom::Feature(f) => l.report.features.contains(&f),
+            })
+            .map(|l| l.pos)
+            .collect()
+    }
+}
+
+/// Characters of the compact view between two pieces of evidence (0 when
+/// they overlap).
+fn gap(view: &ViewBuf, a: &Pos, b: &Pos) -> usize {
+    if a.ce <= b.cs {
+        view.char_count(a.ce as usize, b.cs as usize)
+    } else if b.ce <= a.cs {
+        view.char_count(b.ce as usize, a.cs as usize)
+    } else {
+        0
+    }
+}
+
+fn cut(text: &str, max: usize) -> (&str, bool) {
+    if text.len() <= max {
+        return (text, false);
+    }
+    let mut end = max;
+    while !text.is_char_boundary(end) {
+        end -= 1;
+    }
+    (&text[..end], true)
+}
+
+fn span_of(text: &str, start: usize, end: usize) -> Span {
+    Span {
+        start,
+        end,
+        text: text.get(start..end).unwrap_or_default().to_string(),
+    }
+}
+
+/// Sorts evidence by position and merges overlapping ranges.
+fn merge_spans(text: &str, mut positions: Vec<Pos>) -> Vec<Span> {
+    positions.sort_by_key(|p| (p.os, p.oe));
+    let mut out: Vec<(usize, usize)> = Vec::new();
+    for p in positions {
+        let (s, e) = (p.os as usize, p.oe as usize);
+        match out.last_mut() {
+            Some(last) if s < last.1 => last.1 = last.1.max(e),
+            _ => out.push((s, e)),
+        }
+    }
+    out.into_iter().map(|(s, e)| span_of(text, s, e)).collect()
+}

@@ -1,0 +1,345 @@
+//! Normalization: the views of a message that rules match against, each with
+//! a map back to byte offsets in the original text.
+//!
+//! Scammers write `解 封`, `解*封`, `解封帳號`, `ＶＸ`, `①②③` and hide
+//! zero-width characters between the characters of a keyword. Matching runs
+//! on normalized views and every match is mapped back to the exact bytes of
+//! the original message, so a verdict can show what the sender really wrote.
+//!
+//! Two views exist:
+//!
+//! * the **folded** view: full-width and styled letters and digits folded to
+//!   ASCII, lower case, traditional Chinese folded to simplified, invisible
+//!   characters dropped; separators (spaces, punctuation, symbols) kept;
+//! * the **compact** view: the folded view without separators, so that
+//!   `解 * 封` and `解-封` both read `解封`.
+//!
+//! Normalization is linguistically neutral: aliases such as `薇信` for `微信`
+//! belong in rule lexicons, not here.
+
+mod chars;
+
+pub(crate) use chars::warm_up;
+use chars::{fold_char, is_separator, Folded};
+
+/// Bit set in a compact-view start offset when separators were dropped
+/// right before that character (used for word-boundary checks).
+const SEP_BEFORE: u32 = 1 << 31;
+/// Offsets are stored in 31 bits; longer texts are normalized up to this
+/// many bytes (the engine caps message length well below it).
+pub(crate) const MAX_NORMALIZED_INPUT: usize = (SEP_BEFORE - 1) as usize;
+
+/// Which normalized view a pattern is matched against.
+#[derive(
+    Clone, Copy, Debug, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize, Default,
+)]
+#[serde(rename_all = "snake_case")]
+pub enum View {
+    /// Folded, separators removed: `解 * 封` reads `解封`.
+    #[default]
+    Compact,
+    /// Folded, separators kept.
+    Folded,
+}
+
+/// One normalized view of a text with its offset map.
+#[derive(Clone, Debug, Default)]
+pub(crate) struct ViewBuf {
+    /// The normalized text.
+    pub(crate) text: String,
+    /// For every byte of `text`: start of the original character it came
+    /// from (high bit: separators were dropped before it, compact view only).
+    starts: Vec<u32>,
+    /// For every byte of `text`: end of the original character it came from.
+    ends: Vec<u32>,
+}
+
+impl ViewBuf {
+    fn clear(&mut self) {
+        self.text.clear();
+        self.starts.clear();
+        self.ends.clear();
+    }
+
+    #[inline]
+    fn push(&mut self, c: char, start: u32, end: u32) {
+        let len = c.len_utf8();
+        self.text.push(c);
+        // One entry per byte so that any byte offset a matcher reports maps
+        // back directly, with no search.
+        for _ in 0..len {
+            self.starts.push(start);
+            self.ends.push(end);
+        }
+    }
+
+    /// Maps a byte range of the normalized text to the byte range of the
+    /// original text it came from. Both ends land on char boundaries.
+    #[inline]
+    pub(crate) fn original_range(&self, start: usize, end: usize) -> (usize, usize) {
+        debug_assert!(start < end && end <= self.text.len());
+        let s = self.starts[start] & !SEP_BEFORE;
+        let e = self.ends[end - 1];
+        (s as usize, e as usize)
+    }
+
+    /// True when `pos` (a char boundary of the compact view) is a word
+    /// boundary for ASCII words: the start or end of the text, a dropped
+    /// separator, or a non-alphanumeric neighbour.
+    #[inline]
+    pub(crate) fn is_ascii_boundary(&self, pos: usize) -> bool {
+        if pos == 0 || pos >= self.text.len() {
+            return true;
+        }
+        if self.starts[pos] & SEP_BEFORE != 0 {
+            return true;
+        }
+        let bytes = self.text.as_bytes();
+        !(bytes[pos - 1].is_ascii_alphanumeric() && bytes[pos].is_ascii_alphanumeric())
+    }
+
+    /// The first byte of the view whose original start is at or after
+    /// `orig`: where an original byte offset falls in this view.
+    #[inline]
+    pub(crate) fn position_of_original(&self, orig: usize) -> usize {
+        let orig = orig as u32;
+        self.starts.partition_point(|&s| (s & !SEP_BEFORE) < orig)
+    }
+
+    /// Number of characters in `text[start..end]`.
+    #[inline]
+    pub(crate) fn char_count(&self, start: usize, end: usize) -> usize {
+        if start >= end {
+            return 0;
+        }
+        self.text.as_bytes()[start..end]
+            .iter()
+            .filter(|&&b| (b as i8) >= -0x40)
+            .count()
+    }
+}
+
+/// Reusable normalization buffers. Keep one per thread: normalizing then
+/// allocates nothing once the buffers have grown to the longest message.
+#[derive(Clone, Debug, Default)]
+pub(crate) struct Normalizer {
+    pub(crate) compact: ViewBuf,
+    pub(crate) folded: ViewBuf,
+    folded_ready: bool,
+}
+
+impl Normalizer {
+    /// Builds the compact view of `text` (the folded view is built lazily by
+    /// [`Normalizer::folded`]).
+    pub(crate) fn normalize(&mut self, text: &str) {
+        let text = truncate_to_boundary(text, MAX_NORMALIZED_INPUT);
+        self.compact.clear();
+        self.folded_ready = false;
+        let mut sep_pending = false;
+        let bytes = text.as_bytes();
+        let mut i = 0usize;
+        while i < bytes.len() {
+            let b = bytes[i];
+            // ASCII fast path: no decoding, no table.
+            if b < 0x80 {
+                let c = b as char;
+                if is_separator(c) {
+                    sep_pending = true;
+                } else {
+                    let flag = if sep_pending { SEP_BEFORE } else { 0 };
+                    sep_pending = false;
+                    self.compact.text.push(c.to_ascii_lowercase());
+                    self.compact.starts.push(i as u32 | flag);
+                    self.compact.ends.push(i as u32 + 1);
+                }
+                i += 1;
+                continue;
+            }
+            let c = text[i..].chars().next().unwrap_or('\u{FFFD}');
+            let end = i + c.len_utf8();
+            let (s, e) = (i as u32, end as u32);
+            match fold_char(c) {
+                Folded::Drop => {}
+                Folded::One(f) => self.push_compact(f, s, e, &mut sep_pending),
+                Folded::Many(arr, n) => {
+                    for &f in &arr[..n as usize] {
+                        self.push_compact(f, s, e, &mut sep_pending);
+                    }
+                }
+            }
+            i = end;
+        }
+    }
+
+    #[inline]
+    fn push_compact(&mut self, f: char, s: u32, e: u32, sep_pending: &mut bool) {
+        if is_separator(f) {
+            *sep_pending = true;
+            return;
+        }
+        let flag = if *sep_pending { SEP_BEFORE } else { 0 };
+        *sep_pending = false;
+        self.compact.push(f, s | flag, e);
+    }
+
+    /// The folded view of `text` (the same text last passed to
+    /// [`Normalizer::normalize`]), built on first use.
+    pub(crate) fn folded(&mut self, text: &str) -> &ViewBuf {
+        if !self.folded_ready {
+            let text = truncate_to_boundary(text, MAX_NORMALIZED_INPUT);
+            self.folded.clear();
+            for (i, c) in text.char_indices() {
+                let (s, e) = (i as u32, (i + c.len_utf8()) as u32);
+                match fold_char(c) {
+                    Folded::Drop => {}
+                    Folded::One(f) => self.folded.push(f, s, e),
+                    Folded::Many(arr, n) => {
+                        for &f in &arr[..n as usize] {
+                            self.folded.push(f, s, e);
+                        }
+                    }
+                }
+            }
+            self.folded_ready = true;
+        }
+        &self.folded
+    }
+
+    /// The view of the given kind.
+    pub(crate) fn view(&mut self, text: &str, view: View) -> &ViewBuf {
+        match view {
+            View::Compact => &self.compact,
+            View::Folded => self.folded(text),
+        }
+    }
+}
+
+fn truncate_to_boundary(text: &str, max: usize) -> &str {
+    if text.len() <= max {
+        return text;
+    }
+    let mut end = max;
+    while !text.is_char_boundary(end) {
+        end -= 1;
+    }
+    &text[..end]
+}
+
+/// Returns the folded view of `text`: full-width and styled forms folded,
+/// lower case, traditional -> simplified, invisible characters dropped,
+/// separators kept.
+///
+/// ```
+/// assert_eq!(fanzha::normalize::folded("解 封 帳 號，ＶＸ①"), "解 封 账 号,vx1");
+/// ```
+pub fn folded(text: &str) -> String {
+    let mut n = Normalizer::default();
+    n.normalize(text);
+    n.folded(text).text.clone()
+}
+
+/// Returns the compact view of `text`: the folded view without separators.
+///
+/// ```
+/// assert_eq!(fanzha::normalize::compact("解 * 封\u{200B}帳號 ＶＸ"), "解封账号vx");
+/// ```
+pub fn compact(text: &str) -> String {
+    let mut n = Normalizer::default();
+    n.normalize(text);
+    n.compact.text.clone()
+}
+
+/// Maps every character of the compact view back to the original text:
+/// `(normalized char, original byte range)`.
+pub fn compact_with_offsets(text: &str) -> Vec<(char, std::ops::Range<usize>)> {
+    let mut n = Normalizer::default();
+    n.normalize(text);
+    let view = &n.compact;
+    view.text
+        .char_indices()
+        .map(|(i, c)| {
+            let (s, e) = view.original_range(i, i + c.len_utf8());
+            (c, s..e)
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn folds_width_case_and_traditional() {
+        assert_eq!(compact("ＶＸ：ＪＦ８８８"), "vxjf888");
+        assert_eq!(compact("解封帳號驗證碼"), "解封账号验证码");
+        assert_eq!(compact("帐号"), "账号");
+        assert_eq!(compact("𝐕𝐗 ⓦⓧ ①②③ ⑩"), "vxwx12310");
+        assert_eq!(compact("🅥🆇"), "vx");
+        assert_eq!(compact("weixín"), "weixin");
+    }
+
+    #[test]
+    fn drops_invisible_and_separators() {
+        assert_eq!(compact("解\u{200B}封"), "解封");
+        assert_eq!(compact("解 封"), "解封");
+        assert_eq!(compact("解*封"), "解封");
+        assert_eq!(compact("解-封"), "解封");
+        assert_eq!(compact("解.封"), "解封");
+        assert_eq!(compact("解🔥封"), "解封");
+        assert_eq!(compact("解\u{3000}封"), "解封");
+        assert_eq!(compact("验.证.码"), "验证码");
+        assert_eq!(compact("解\u{202E}封"), "解封");
+        assert_eq!(compact("1\u{FE0F}\u{20E3}2"), "12");
+    }
+
+    #[test]
+    fn keeps_currency() {
+        assert_eq!(compact("￥500 $20"), "¥500$20");
+    }
+
+    #[test]
+    fn offsets_point_to_original_characters() {
+        let text = "Ａ解 *封\u{200B}號";
+        for (c, range) in compact_with_offsets(text) {
+            let orig = &text[range.clone()];
+            assert!(text.is_char_boundary(range.start) && text.is_char_boundary(range.end));
+            assert_eq!(compact(orig), c.to_string(), "{orig:?}");
+        }
+    }
+
+    #[test]
+    fn expansion_maps_to_the_whole_source_char() {
+        let text = "x⑩y";
+        let map = compact_with_offsets(text);
+        assert_eq!(map[1], ('1', 1..4));
+        assert_eq!(map[2], ('0', 1..4));
+    }
+
+    #[test]
+    fn ascii_boundaries() {
+        let mut n = Normalizer::default();
+        n.normalize("my pin is");
+        // "mypinis": "pin" at 2..5 is delimited by dropped spaces.
+        assert!(n.compact.is_ascii_boundary(2));
+        assert!(n.compact.is_ascii_boundary(5));
+        n.normalize("shopping");
+        assert!(!n.compact.is_ascii_boundary(4));
+        n.normalize("加vx");
+        assert!(n.compact.is_ascii_boundary(3));
+    }
+
+    #[test]
+    fn idempotent_on_samples() {
+        for s in [
+            "解 封 帳 號 ，費 用 ８００",
+            "Ｖ信 jf８８８",
+            "①②",
+            "Hello, World!",
+        ] {
+            let once = folded(s);
+            assert_eq!(folded(&once), once);
+            let c = compact(s);
+            assert_eq!(compact(&c), c);
+        }
+    }
+}

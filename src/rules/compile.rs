@@ -1,0 +1,730 @@
+//! Compiling parsed rule files into the form the engine evaluates: one
+//! Aho-Corasick automaton over every lexicon term, compiled regexes, and
+//! condition trees whose names are resolved to indices.
+
+use std::collections::{BTreeMap, HashMap};
+
+use aho_corasick::{AhoCorasick, AhoCorasickKind, MatchKind};
+use regex::Regex;
+use serde::{Deserialize, Serialize};
+
+use super::expr::{self, Expr};
+use super::schema::{ContextMode, LexiconDef, RuleFile};
+use super::{line_of, RuleSource};
+use crate::error::{RuleError, RuleErrorKind};
+use crate::links::{LinkFeature, LinkPolicy, LinkVerdict};
+use crate::normalize::{self, View};
+
+/// Size limits for rule regexes: the regex crate runs in linear time, but
+/// its compiled form can still take a lot of memory.
+const REGEX_SIZE_LIMIT: usize = 2 << 20;
+const REGEX_DFA_SIZE_LIMIT: usize = 8 << 20;
+/// Above this many distinct terms the automaton is built as an NFA: a DFA
+/// is faster to search but its build time and memory grow quickly.
+const MAX_DFA_PATTERNS: usize = 20_000;
+
+/// What one rule is, for listing and explaining.
+#[derive(Clone, Debug, Serialize, Deserialize, PartialEq)]
+pub struct RuleInfo {
+    /// Unique rule id, e.g. `paid_unblock.fee`.
+    pub id: String,
+    /// Category, e.g. `paid_unblock`.
+    pub category: String,
+    /// Score the rule adds when it fires.
+    pub score: f64,
+    /// What the rule detects.
+    pub description: String,
+    /// The condition as written.
+    pub when: String,
+    /// Advice for the reader, in Chinese.
+    pub advice_zh: String,
+    /// Advice for the reader, in English.
+    pub advice_en: String,
+    /// Whether a warning context lowers this rule's score.
+    pub context: ContextMode,
+    /// Optional severity tag.
+    pub severity: Option<String>,
+    /// Languages the rule is written for.
+    pub lang: Vec<String>,
+    /// Reference links or documents.
+    pub references: Vec<String>,
+    /// The file the rule comes from.
+    pub file: String,
+    /// The line of the rule's `id` in that file.
+    pub line: usize,
+    /// Texts the rule must match.
+    pub examples_match: Vec<String>,
+    /// Texts the rule must not match.
+    pub examples_no_match: Vec<String>,
+}
+
+/// A condition atom, resolved.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub(crate) enum AtomId {
+    Lexicon(u32),
+    Regex(u32),
+    Link(LinkAtom),
+}
+
+/// Link conditions: `link.any`, `link.non_official`, `link.<verdict>`,
+/// `link.flagged` (suspicious or phishing), `link.<feature>`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub(crate) enum LinkAtom {
+    Any,
+    NonOfficial,
+    Flagged,
+    Verdict(LinkVerdict),
+    Feature(LinkFeature),
+}
+
+/// A resolved condition tree.
+#[derive(Clone, Debug)]
+pub(crate) enum Cond {
+    Atom(AtomId),
+    Not(Box<Cond>),
+    And(Vec<Cond>),
+    Or(Vec<Cond>),
+    Near(Box<Cond>, Box<Cond>, usize),
+    Before(Box<Cond>, Box<Cond>, Option<usize>),
+    AtLeast(usize, Vec<Cond>),
+}
+
+/// A compiled lexicon.
+#[derive(Clone, Debug)]
+pub(crate) struct Lexicon {
+    pub(crate) name: String,
+    pub(crate) file: String,
+    pub(crate) line: usize,
+    pub(crate) description: Option<String>,
+    /// Terms as written, with the file each came from.
+    pub(crate) terms: Vec<String>,
+    pub(crate) word_boundary: bool,
+}
+
+/// A compiled regex.
+#[derive(Clone, Debug)]
+pub(crate) struct RegexAtom {
+    pub(crate) name: String,
+    pub(crate) file: String,
+    pub(crate) line: usize,
+    pub(crate) regex: Regex,
+    pub(crate) view: View,
+}
+
+/// A compiled rule.
+#[derive(Clone, Debug)]
+pub(crate) struct CompiledRule {
+    pub(crate) info: RuleInfo,
+    pub(crate) cond: Cond,
+    /// Atoms of which at least one must hold for the rule to fire (`None`
+    /// when the rule could fire without any, e.g. `!a`).
+    pub(crate) need: Option<Vec<AtomId>>,
+}
+
+/// The compiled warning context.
+#[derive(Clone, Debug)]
+pub(crate) struct CompiledContext {
+    pub(crate) warning: Cond,
+    pub(crate) solicitation: Cond,
+    pub(crate) dampen: f64,
+}
+
+/// Which lexicons an automaton pattern belongs to.
+#[derive(Clone, Debug, Default)]
+pub(crate) struct PatternTarget {
+    /// Lexicon indices.
+    pub(crate) lexicons: Vec<u32>,
+    /// The term starts with an ASCII alphanumeric: check the boundary
+    /// before it (for lexicons that want word boundaries).
+    pub(crate) ascii_start: bool,
+    /// The term ends with an ASCII alphanumeric.
+    pub(crate) ascii_end: bool,
+}
+
+/// Everything the engine needs from the rule files.
+#[derive(Clone, Debug)]
+pub(crate) struct Compiled {
+    pub(crate) lexicons: Vec<Lexicon>,
+    pub(crate) regexes: Vec<RegexAtom>,
+    pub(crate) rules: Vec<CompiledRule>,
+    pub(crate) context: Option<CompiledContext>,
+    pub(crate) link_policy: LinkPolicy,
+    pub(crate) automaton: Option<AhoCorasick>,
+    pub(crate) patterns: Vec<PatternTarget>,
+    /// Normalized pattern strings, parallel to `patterns`.
+    pub(crate) pattern_texts: Vec<String>,
+    /// Names referenced by some condition.
+    pub(crate) used_names: std::collections::HashSet<String>,
+}
+
+struct Parsed<'a> {
+    source: &'a RuleSource,
+    file: RuleFile,
+}
+
+fn err(
+    kind: RuleErrorKind,
+    file: &str,
+    line: Option<usize>,
+    item: Option<&str>,
+    msg: impl Into<String>,
+) -> RuleError {
+    RuleError::new(kind, file, line, item, msg)
+}
+
+/// Compiles rule sources (in order) and a base link policy.
+pub(crate) fn compile(
+    sources: &[RuleSource],
+    mut link_policy: LinkPolicy,
+) -> Result<Compiled, RuleError> {
+    let mut parsed = Vec::with_capacity(sources.len());
+    for source in sources {
+        let file: RuleFile = toml::from_str(&source.text).map_err(|e| {
+            let line = e.span().map(|s| line_of(&source.text, s.start));
+            err(
+                RuleErrorKind::Syntax,
+                &source.name,
+                line,
+                None,
+                e.message().trim().to_string(),
+            )
+        })?;
+        parsed.push(Parsed { source, file });
+    }
+
+    // Lexicons, then extensions to them.
+    let mut lexicons: Vec<Lexicon> = Vec::new();
+    let mut names: HashMap<String, (String, usize)> = HashMap::new();
+    let mut lexicon_index: HashMap<String, u32> = HashMap::new();
+    for p in &parsed {
+        for (name, def) in &p.file.lexicons {
+            let line = line_of(&p.source.text, def.span().start);
+            check_name(name, &p.source.name, line)?;
+            if let Some((f, l)) = names.get(name) {
+                return Err(err(
+                    RuleErrorKind::Duplicate,
+                    &p.source.name,
+                    Some(line),
+                    Some(&format!("lexicon '{name}'")),
+                    format!("already defined at {f}:{l}; use [extend] to add terms to it"),
+                ));
+            }
+            names.insert(name.clone(), (p.source.name.clone(), line));
+            let inner: &LexiconDef = def.get_ref();
+            lexicon_index.insert(name.clone(), lexicons.len() as u32);
+            lexicons.push(Lexicon {
+                name: name.clone(),
+                file: p.source.name.clone(),
+                line,
+                description: inner.description().map(str::to_string),
+                terms: inner.terms().to_vec(),
+                word_boundary: inner.word_boundary(),
+            });
+        }
+    }
+    for p in &parsed {
+        for (name, terms) in &p.file.extend {
+            let line = line_of(&p.source.text, terms.span().start);
+            let Some(&idx) = lexicon_index.get(name) else {
+                return Err(err(
+                    RuleErrorKind::UnknownName,
+                    &p.source.name,
+                    Some(line),
+                    Some(&format!("extend '{name}'")),
+                    format!(
+                        "no lexicon named '{name}'{}",
+                        suggest(name, lexicon_index.keys())
+                    ),
+                ));
+            };
+            lexicons[idx as usize]
+                .terms
+                .extend(terms.get_ref().iter().cloned());
+        }
+    }
+
+    // Regexes share the namespace of lexicons.
+    let mut regexes = Vec::new();
+    let mut regex_index: HashMap<String, u32> = HashMap::new();
+    for p in &parsed {
+        for (name, def) in &p.file.regexes {
+            let line = line_of(&p.source.text, def.span().start);
+            check_name(name, &p.source.name, line)?;
+            if let Some((f, l)) = names.get(name) {
+                return Err(err(
+                    RuleErrorKind::Duplicate,
+                    &p.source.name,
+                    Some(line),
+                    Some(&format!("regex '{name}'")),
+                    format!("the name is already used at {f}:{l}"),
+                ));
+            }
+            names.insert(name.clone(), (p.source.name.clone(), line));
+            let def = def.get_ref();
+            let regex = regex::RegexBuilder::new(def.pattern())
+                .size_limit(REGEX_SIZE_LIMIT)
+                .dfa_size_limit(REGEX_DFA_SIZE_LIMIT)
+                .build()
+                .map_err(|e| {
+                    err(
+                        RuleErrorKind::Regex,
+                        &p.source.name,
+                        Some(line),
+                        Some(&format!("regex '{name}'")),
+                        one_line(&e.to_string()),
+                    )
+                })?;
+            regex_index.insert(name.clone(), regexes.len() as u32);
+            regexes.push(RegexAtom {
+                name: name.clone(),
+                file: p.source.name.clone(),
+                line,
+                regex,
+                view: def.view(),
+            });
+        }
+    }
+
+    let resolver = Resolver {
+        lexicons: &lexicon_index,
+        regexes: &regex_index,
+    };
+    let mut used_names = std::collections::HashSet::new();
+
+    // Rules.
+    let mut rules = Vec::new();
+    let mut rule_ids: HashMap<String, (String, usize)> = HashMap::new();
+    for p in &parsed {
+        for spanned in &p.file.rules {
+            let def = spanned.get_ref();
+            let line = line_of(&p.source.text, def.id.span().start);
+            let id = def.id.get_ref().trim().to_string();
+            let item = format!("rule '{id}'");
+            if id.is_empty() {
+                return Err(err(
+                    RuleErrorKind::Invalid,
+                    &p.source.name,
+                    Some(line),
+                    None,
+                    "rule id is empty",
+                ));
+            }
+            if let Some((f, l)) = rule_ids.get(&id) {
+                return Err(err(
+                    RuleErrorKind::Duplicate,
+                    &p.source.name,
+                    Some(line),
+                    Some(&item),
+                    format!("duplicate rule id (first defined at {f}:{l})"),
+                ));
+            }
+            rule_ids.insert(id.clone(), (p.source.name.clone(), line));
+            if def.category.trim().is_empty() {
+                return Err(err(
+                    RuleErrorKind::Invalid,
+                    &p.source.name,
+                    Some(line),
+                    Some(&item),
+                    "category is empty",
+                ));
+            }
+            if !def.score.is_finite() || def.score.abs() > 1000.0 {
+                return Err(err(
+                    RuleErrorKind::Invalid,
+                    &p.source.name,
+                    Some(line),
+                    Some(&item),
+                    format!("score {} is out of range (-1000..=1000)", def.score),
+                ));
+            }
+            let when_line = line_of(&p.source.text, def.when.span().start);
+            let cond = compile_condition(def.when.get_ref(), &resolver, &mut used_names).map_err(
+                |(kind, msg)| err(kind, &p.source.name, Some(when_line), Some(&item), msg),
+            )?;
+            let need = need_of(&cond);
+            rules.push(CompiledRule {
+                info: RuleInfo {
+                    id,
+                    category: def.category.trim().to_string(),
+                    score: def.score,
+                    description: def.description.clone(),
+                    when: def.when.get_ref().clone(),
+                    advice_zh: def.advice.zh.clone(),
+                    advice_en: def.advice.en.clone(),
+                    context: def.context,
+                    severity: def.severity.clone(),
+                    lang: def.lang.clone().unwrap_or_default(),
+                    references: def.references.clone().unwrap_or_default(),
+                    file: p.source.name.clone(),
+                    line,
+                    examples_match: def.examples.must_match.clone(),
+                    examples_no_match: def.examples.no_match.clone(),
+                },
+                cond,
+                need,
+            });
+        }
+    }
+
+    // Context: the last file that defines one wins (user files come last).
+    let mut context = None;
+    for p in &parsed {
+        if let Some(ctx) = &p.file.context {
+            let line = line_of(&p.source.text, ctx.span().start);
+            let c = ctx.get_ref();
+            let compile_part = |src: &str, used: &mut std::collections::HashSet<String>| {
+                compile_condition(src, &resolver, used).map_err(|(kind, msg)| {
+                    err(kind, &p.source.name, Some(line), Some("[context]"), msg)
+                })
+            };
+            if !(0.0..=1.0).contains(&c.dampen) {
+                return Err(err(
+                    RuleErrorKind::Invalid,
+                    &p.source.name,
+                    Some(line),
+                    Some("[context]"),
+                    "dampen must be between 0 and 1",
+                ));
+            }
+            context = Some(CompiledContext {
+                warning: compile_part(&c.warning, &mut used_names)?,
+                solicitation: compile_part(&c.solicitation, &mut used_names)?,
+                dampen: c.dampen,
+            });
+        }
+    }
+
+    // Link lists from rule files extend the built-in policy.
+    for p in &parsed {
+        if let Some(table) = &p.file.links {
+            let line = line_of(&p.source.text, table.span().start);
+            let text = toml::to_string(table.get_ref()).map_err(|e| {
+                err(
+                    RuleErrorKind::Syntax,
+                    &p.source.name,
+                    Some(line),
+                    Some("[links]"),
+                    e.to_string(),
+                )
+            })?;
+            let policy = LinkPolicy::from_toml_str(&text, &p.source.name).map_err(|e| {
+                err(
+                    RuleErrorKind::Syntax,
+                    &p.source.name,
+                    Some(line),
+                    Some("[links]"),
+                    one_line(&e.to_string()),
+                )
+            })?;
+            link_policy.extend(policy);
+        }
+    }
+
+    let (automaton, patterns, pattern_texts) = build_automaton(&lexicons)?;
+    Ok(Compiled {
+        lexicons,
+        regexes,
+        rules,
+        context,
+        link_policy,
+        automaton,
+        patterns,
+        pattern_texts,
+        used_names,
+    })
+}
+
+fn one_line(s: &str) -> String {
+    s.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+fn check_name(name: &str, file: &str, line: usize) -> Result<(), RuleError> {
+    let ok = name
+        .chars()
+        .next()
+        .is_some_and(|c| c.is_ascii_alphabetic() || c == '_')
+        && name
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-')
+        && !matches!(
+            name,
+            "and" | "or" | "not" | "near" | "before" | "atleast" | "link"
+        );
+    if ok {
+        Ok(())
+    } else {
+        Err(err(RuleErrorKind::Invalid, file, Some(line), Some(&format!("'{name}'")), "names must start with a letter or '_' and use only ASCII letters, digits, '_' and '-' (and not be a keyword)"))
+    }
+}
+
+fn suggest<'a>(name: &str, candidates: impl Iterator<Item = &'a String>) -> String {
+    let best = candidates
+        .map(|c| (edit_distance(name, c), c))
+        .filter(|(d, c)| *d <= 2.max(c.len() / 3))
+        .min_by_key(|(d, _)| *d);
+    match best {
+        Some((_, c)) => format!(" (did you mean '{c}'?)"),
+        None => String::new(),
+    }
+}
+
+fn edit_distance(a: &str, b: &str) -> usize {
+    let b: Vec<char> = b.chars().collect();
+    let mut prev: Vec<usize> = (0..=b.len()).collect();
+    for (i, ca) in a.chars().enumerate() {
+        let mut cur = vec![i + 1; b.len() + 1];
+        for (j, cb) in b.iter().enumerate() {
+            cur[j + 1] = (prev[j] + usize::from(ca != *cb))
+                .min(prev[j + 1] + 1)
+                .min(cur[j] + 1);
+        }
+        prev = cur;
+    }
+    prev[b.len()]
+}
+
+struct Resolver<'a> {
+    lexicons: &'a HashMap<String, u32>,
+    regexes: &'a HashMap<String, u32>,
+}
+
+impl Resolver<'_> {
+    fn resolve(&self, name: &str) -> Result<AtomId, (RuleErrorKind, String)> {
+        if let Some(&i) = self.lexicons.get(name) {
+            return Ok(AtomId::Lexicon(i));
+        }
+        if let Some(&i) = self.regexes.get(name) {
+            return Ok(AtomId::Regex(i));
+        }
+        if let Some(rest) = name.strip_prefix("link.") {
+            let atom = match rest {
+                "any" => Some(LinkAtom::Any),
+                "non_official" => Some(LinkAtom::NonOfficial),
+                "flagged" => Some(LinkAtom::Flagged),
+                "official" => Some(LinkAtom::Verdict(LinkVerdict::Official)),
+                "benign" => Some(LinkAtom::Verdict(LinkVerdict::Benign)),
+                "suspicious" => Some(LinkAtom::Verdict(LinkVerdict::Suspicious)),
+                "phishing" => Some(LinkAtom::Verdict(LinkVerdict::Phishing)),
+                other => LinkFeature::from_name(other).map(LinkAtom::Feature),
+            };
+            return atom.map(AtomId::Link).ok_or_else(|| {
+                let features: Vec<&str> = LinkFeature::ALL.iter().map(|f| f.name()).collect();
+                (
+                    RuleErrorKind::UnknownName,
+                    format!("unknown link condition '{name}' (known: link.any, link.non_official, link.flagged, link.official, link.benign, link.suspicious, link.phishing, link.{})", features.join(", link.")),
+                )
+            });
+        }
+        let all = self.lexicons.keys().chain(self.regexes.keys());
+        Err((
+            RuleErrorKind::UnknownName,
+            format!("unknown lexicon or regex '{name}'{}", suggest(name, all)),
+        ))
+    }
+}
+
+fn compile_condition(
+    src: &str,
+    resolver: &Resolver<'_>,
+    used: &mut std::collections::HashSet<String>,
+) -> Result<Cond, (RuleErrorKind, String)> {
+    let expr = expr::parse(src)
+        .map_err(|e| (RuleErrorKind::Condition, format!("condition {e}: `{src}`")))?;
+    expr.visit_names(&mut |n| {
+        used.insert(n.to_string());
+    });
+    resolve(&expr, resolver)
+}
+
+fn resolve(e: &Expr, r: &Resolver<'_>) -> Result<Cond, (RuleErrorKind, String)> {
+    let many = |v: &[Expr]| {
+        v.iter()
+            .map(|e| resolve(e, r))
+            .collect::<Result<Vec<_>, _>>()
+    };
+    Ok(match e {
+        Expr::Name(n) => Cond::Atom(r.resolve(n)?),
+        Expr::Not(e) => Cond::Not(Box::new(resolve(e, r)?)),
+        Expr::And(v) => Cond::And(many(v)?),
+        Expr::Or(v) => Cond::Or(many(v)?),
+        Expr::Near(a, b, n) => Cond::Near(Box::new(resolve(a, r)?), Box::new(resolve(b, r)?), *n),
+        Expr::Before(a, b, n) => {
+            Cond::Before(Box::new(resolve(a, r)?), Box::new(resolve(b, r)?), *n)
+        }
+        Expr::AtLeast(n, v) => Cond::AtLeast(*n, many(v)?),
+    })
+}
+
+/// A set of atoms at least one of which must hold for `c` to hold.
+pub(crate) fn need_of(c: &Cond) -> Option<Vec<AtomId>> {
+    match c {
+        Cond::Atom(a) => Some(vec![*a]),
+        Cond::Not(_) => None,
+        Cond::And(parts) => parts.iter().filter_map(need_of).min_by_key(|n| {
+            (
+                n.iter()
+                    .filter(|a| !matches!(a, AtomId::Lexicon(_)))
+                    .count(),
+                n.len(),
+            )
+        }),
+        Cond::Near(a, b, _) | Cond::Before(a, b, _) => [need_of(a), need_of(b)]
+            .into_iter()
+            .flatten()
+            .min_by_key(|n| {
+                (
+                    n.iter()
+                        .filter(|a| !matches!(a, AtomId::Lexicon(_)))
+                        .count(),
+                    n.len(),
+                )
+            }),
+        Cond::Or(parts) => union_all(parts),
+        Cond::AtLeast(0, _) => None,
+        Cond::AtLeast(_, parts) => union_all(parts),
+    }
+}
+
+fn union_all(parts: &[Cond]) -> Option<Vec<AtomId>> {
+    let mut out = Vec::new();
+    for p in parts {
+        for a in need_of(p)? {
+            if !out.contains(&a) {
+                out.push(a);
+            }
+        }
+    }
+    Some(out)
+}
+
+type Automaton = (Option<AhoCorasick>, Vec<PatternTarget>, Vec<String>);
+
+fn build_automaton(lexicons: &[Lexicon]) -> Result<Automaton, RuleError> {
+    let mut by_text: BTreeMap<String, usize> = BTreeMap::new();
+    let mut targets: Vec<PatternTarget> = Vec::new();
+    let mut texts: Vec<String> = Vec::new();
+    for (li, lex) in lexicons.iter().enumerate() {
+        for term in &lex.terms {
+            let norm = normalize::compact(term);
+            if norm.is_empty() {
+                return Err(err(RuleErrorKind::Invalid, &lex.file, Some(lex.line), Some(&format!("lexicon '{}'", lex.name)), format!("term {term:?} is empty after normalization (it holds only separators or invisible characters)")));
+            }
+            let idx = *by_text.entry(norm.clone()).or_insert_with(|| {
+                let bytes = norm.as_bytes();
+                targets.push(PatternTarget {
+                    lexicons: Vec::new(),
+                    ascii_start: bytes[0].is_ascii_alphanumeric(),
+                    ascii_end: bytes[bytes.len() - 1].is_ascii_alphanumeric(),
+                });
+                texts.push(norm.clone());
+                targets.len() - 1
+            });
+            let li = li as u32;
+            if !targets[idx].lexicons.contains(&li) {
+                targets[idx].lexicons.push(li);
+            }
+        }
+    }
+    if texts.is_empty() {
+        return Ok((None, targets, texts));
+    }
+    let kind = if texts.len() <= MAX_DFA_PATTERNS {
+        Some(AhoCorasickKind::DFA)
+    } else {
+        None
+    };
+    let ac = AhoCorasick::builder()
+        .kind(kind)
+        .match_kind(MatchKind::Standard)
+        .build(&texts)
+        .map_err(|e| {
+            err(
+                RuleErrorKind::Invalid,
+                "rules",
+                None,
+                None,
+                format!("cannot build the keyword automaton: {e}"),
+            )
+        })?;
+    Ok((Some(ac), targets, texts))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn compile_str(s: &str) -> Result<Compiled, RuleError> {
+        compile(&[RuleSource::new("t.toml", s)], LinkPolicy::default())
+    }
+
+    #[test]
+    fn syntax_error_names_file_and_line() {
+        let e = compile_str("[lexicons]\na = [\"x\"]\n[[rules]]\nid = \"r\"\nscore = = 3\n")
+            .unwrap_err();
+        assert_eq!(e.kind, RuleErrorKind::Syntax);
+        assert_eq!(e.file, "t.toml");
+        assert_eq!(e.line, Some(5));
+    }
+
+    #[test]
+    fn unknown_name_is_reported_with_rule_and_line() {
+        let src = "[lexicons]\nunblock = [\"解封\"]\n\n[[rules]]\nid = \"r1\"\ncategory = \"c\"\nscore = 1\ndescription = \"d\"\nwhen = \"unblok & fee\"\n";
+        let e = compile_str(src).unwrap_err();
+        assert_eq!(e.kind, RuleErrorKind::UnknownName);
+        assert_eq!(e.line, Some(9));
+        assert_eq!(e.item.as_deref(), Some("rule 'r1'"));
+        assert!(
+            e.message.contains("did you mean 'unblock'"),
+            "{}",
+            e.message
+        );
+    }
+
+    #[test]
+    fn duplicate_ids_are_errors() {
+        let rule = "[[rules]]\nid = \"r\"\ncategory = \"c\"\nscore = 1\ndescription = \"d\"\nwhen = \"a\"\n";
+        let src = format!("[lexicons]\na = [\"x\"]\n{rule}{rule}");
+        let e = compile_str(&src).unwrap_err();
+        assert_eq!(e.kind, RuleErrorKind::Duplicate);
+        assert_eq!(e.line, Some(9));
+    }
+
+    #[test]
+    fn bad_regex_is_reported() {
+        let e = compile_str("[regexes]\nr = '(unclosed'\n").unwrap_err();
+        assert_eq!(e.kind, RuleErrorKind::Regex);
+        assert_eq!(e.line, Some(2));
+    }
+
+    #[test]
+    fn huge_regex_hits_the_size_limit() {
+        let e = compile_str("[regexes]\nr = '(\\w{100}){100}'\n").unwrap_err();
+        assert_eq!(e.kind, RuleErrorKind::Regex);
+    }
+
+    #[test]
+    fn need_sets() {
+        let c = compile_str("[lexicons]\na=['a']\nb=['b']\nc=['c']\n[regexes]\nr='x'\n").unwrap();
+        let r = Resolver {
+            lexicons: &c
+                .lexicons
+                .iter()
+                .enumerate()
+                .map(|(i, l)| (l.name.clone(), i as u32))
+                .collect(),
+            regexes: &[("r".to_string(), 0u32)].into_iter().collect(),
+        };
+        let mut used = Default::default();
+        let cond = compile_condition("a & (b | c)", &r, &mut used).unwrap();
+        assert_eq!(need_of(&cond), Some(vec![AtomId::Lexicon(0)]));
+        let cond = compile_condition("r & b", &r, &mut used).unwrap();
+        assert_eq!(need_of(&cond), Some(vec![AtomId::Lexicon(1)]));
+        let cond = compile_condition("!a", &r, &mut used).unwrap();
+        assert_eq!(need_of(&cond), None);
+        let cond = compile_condition("a | r", &r, &mut used).unwrap();
+        assert_eq!(
+            need_of(&cond),
+            Some(vec![AtomId::Lexicon(0), AtomId::Regex(0)])
+        );
+    }
+}
