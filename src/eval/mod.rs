@@ -19,10 +19,16 @@
 #![deny(missing_docs)]
 
 mod datasets;
+mod metrics;
+mod report;
 
 use std::path::PathBuf;
 
 pub use datasets::{detect_kind, load, reported_only, truth_from_label, DatasetKind, JsonlFields};
+pub use metrics::{
+    compare, evaluate, CategoryStats, Confusion, ConfusionRow, Counts, ErrorExample, EvalReport,
+    GroupStats, Prediction, RuleStats, VerdictChange,
+};
 
 /// Ground truth for one example: whether it is fraud (positive) or not.
 #[derive(
