@@ -3,6 +3,7 @@
 
 pub mod engine;
 pub mod error;
+pub mod eval;
 pub mod links;
 pub mod normalize;
 pub mod rules;
