@@ -14,6 +14,7 @@ fn main() -> ExitCode {
         Command::Check(args) => cli::check::run(args),
         Command::Scan(args) => cli::scan::run(args),
         Command::Rules(cmd) => cli::rules_cmd::run(cmd),
+        Command::Eval(args) => cli::eval::run(args),
     };
     match result {
         Ok(code) => code,

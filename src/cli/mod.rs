@@ -5,6 +5,7 @@ use std::path::PathBuf;
 use clap::{Args, Parser, Subcommand, ValueEnum};
 
 pub mod check;
+pub mod eval;
 pub mod render;
 pub mod rules_cmd;
 pub mod scan;
@@ -38,6 +39,8 @@ pub enum Command {
     Check(check::CheckArgs),
     /// Scan files, folders or standard input, one result per message.
     Scan(scan::ScanArgs),
+    /// Measure precision, recall and false alarms on labelled data.
+    Eval(eval::EvalArgs),
     /// List, lint or test the rules.
     #[command(subcommand)]
     Rules(rules_cmd::RulesCommand),
