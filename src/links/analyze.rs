@@ -4,7 +4,7 @@ use std::collections::BTreeSet;
 
 use url::{Host, Url};
 
-use super::confusable::{canonical, is_mixed_latin_confusable, osa_distance};
+use super::confusable::{canonical, is_mixed_latin_confusable, osa_distance, osa_distance_with};
 use super::extract::normalize;
 use super::policy::is_same_or_subdomain;
 use super::{LinkFeature, LinkPolicy, LinkReport, LinkVerdict};
@@ -420,8 +420,14 @@ impl LinkPolicy {
                     5..=9 => 1,
                     _ => 2,
                 };
+                // Visually similar letters are already folded by `canonical`, so a
+                // remaining substitution is a different letter: for short labels
+                // (wxpay vs wbpay, weixin vs neixin) that is another word, not a
+                // typo-squat. Allow it only from 7 letters on (tencent → tencemt).
+                let sub_cost = if plen >= 7 { 1 } else { 2 };
                 let close = c_canon == p_canon
-                    || (limit > 0 && osa_distance(&c_canon, &p_canon, limit) <= limit);
+                    || (limit > 0
+                        && osa_distance_with(&c_canon, &p_canon, limit, sub_cost) <= limit);
                 if close {
                     let plain = osa_distance(cand, p, 3);
                     let dist = if c_canon == p_canon && plain > 2 {
@@ -699,6 +705,11 @@ mod tests {
             "https://www.bilibili.com/video/BV1",
             "https://weibo.com/",
             "https://www.alipay.com/",
+            // One different letter in a short label is another word, not a squat.
+            "https://wbpay.ru/",
+            "http://neixin.cn/",
+            // Tencent Cloud customer content: exempt, but not official.
+            "https://x.tencentcos.cn/a",
         ] {
             expect(u, V::Benign, &[]);
         }

@@ -50,6 +50,12 @@ pub(crate) fn canonical(label: &str) -> String {
 /// transpositions, no substring edited twice), over chars. Returns early with
 /// `limit + 1` when the lengths alone exceed `limit`.
 pub(crate) fn osa_distance(a: &str, b: &str, limit: usize) -> usize {
+    osa_distance_with(a, b, limit, 1)
+}
+
+/// [`osa_distance`] with a configurable substitution cost (2 makes a
+/// substitution count like a deletion plus an insertion).
+pub(crate) fn osa_distance_with(a: &str, b: &str, limit: usize, sub_cost: usize) -> usize {
     let a: Vec<char> = a.chars().collect();
     let b: Vec<char> = b.chars().collect();
     if a.len().abs_diff(b.len()) > limit {
@@ -65,7 +71,7 @@ pub(crate) fn osa_distance(a: &str, b: &str, limit: usize) -> usize {
     }
     for i in 1..=n {
         for j in 1..=m {
-            let cost = usize::from(a[i - 1] != b[j - 1]);
+            let cost = if a[i - 1] == b[j - 1] { 0 } else { sub_cost };
             let mut v = (d[i - 1][j] + 1)
                 .min(d[i][j - 1] + 1)
                 .min(d[i - 1][j - 1] + cost);
@@ -138,6 +144,8 @@ mod tests {
         assert_eq!(osa_distance("abc", "abc", 2), 0);
         assert_eq!(osa_distance("a", "abcdef", 2), 3);
         assert_eq!(osa_distance("", "ab", 2), 2);
+        assert_eq!(osa_distance_with("wbpay", "wxpay", 2, 2), 2);
+        assert_eq!(osa_distance_with("wexin", "weixin", 2, 2), 1);
     }
 
     #[test]
