@@ -48,6 +48,23 @@ pub fn might_contain_link(text: &str) -> bool {
         match b[i] {
             b'.' => {
                 let next = if i + 1 < n { b[i + 1] } else { 0 };
+                if next.is_ascii_digit() && i > 0 && b[i - 1].is_ascii_digit() {
+                    // A number such as 3.50 or 1.2.3 is no link; a dotted quad
+                    // (an IP address) is: look for three dots in the digit run.
+                    let mut j = i;
+                    while j > 0 && (b[j - 1].is_ascii_digit() || b[j - 1] == b'.') {
+                        j -= 1;
+                    }
+                    let mut k = i;
+                    while k < n && (b[k].is_ascii_digit() || b[k] == b'.') {
+                        k += 1;
+                    }
+                    if b[j..k].iter().filter(|&&c| c == b'.').count() >= 3 {
+                        return true;
+                    }
+                    i += 1;
+                    continue;
+                }
                 if next.is_ascii_alphanumeric() || next == b']' || next == b')' || next == b'}' {
                     return true;
                 }
@@ -252,6 +269,20 @@ pub(crate) fn normalize(text: &str) -> Normalized {
                 n.push(':', i, end);
             }
             '／' if n.text.ends_with(|p: char| p.is_ascii_graphic()) => n.push('/', i, end),
+            // Other full-width ASCII punctuation (－ ？ ＝ ＆ ＿ ％ …) inside a
+            // full-width URL: fold it only between an ASCII character and a
+            // full-width or ASCII letter/digit, so that Chinese punctuation
+            // after a link (，。！？) stays a terminator.
+            '\u{FF01}'..='\u{FF5E}'
+                if n.text.ends_with(|p: char| p.is_ascii_graphic())
+                    && text[end..].chars().next().is_some_and(|c| {
+                        c.is_ascii_alphanumeric()
+                            || matches!(c, '\u{FF10}'..='\u{FF19}' | '\u{FF21}'..='\u{FF3A}' | '\u{FF41}'..='\u{FF5A}')
+                    }) =>
+            {
+                let ascii = char::from_u32(c as u32 - 0xFEE0).unwrap_or(c);
+                n.push(ascii, i, end);
+            }
             _ if is_dot_like(c) => {
                 i = push_dot_like(&mut n, text, c, i, end);
                 continue;
@@ -778,6 +809,7 @@ mod tests {
             "好的。Thanks! See you. Bye",
             "价格：100元，时间：下午三点",
             "3点钟见",
+            "幼儿园通知1.24放假，金额3.50元，版本1.2.3",
         ] {
             assert!(!might_contain_link(t), "{t}");
         }
@@ -793,6 +825,9 @@ mod tests {
             "javascript:alert(1)",
             "weixin . qq . com",
             "weixin 。 qq 。 com",
+            "go 10.1.2.3:8080/admin",
+            "123.com",
+            "1.2.cn",
         ] {
             assert!(might_contain_link(t), "{t}");
         }
@@ -839,6 +874,19 @@ mod tests {
         assert_eq!(texts("打开weixin｡qq｡com"), ["weixin｡qq｡com"]);
         // Zero-width characters inside a link.
         assert_eq!(urls("wei\u{200B}xin.qq.com"), ["http://weixin.qq.com"]);
+    }
+
+    #[test]
+    fn full_width_urls() {
+        let t = "请于１小时内点击 ｈｔｔｐ：／／９５５８８－ａｎｑｕａｎ．ｔｏｐ／ 完成身份验证";
+        assert_eq!(urls(t), ["http://95588-anquan.top/"]);
+        let t =
+            "请点击ｈｔｔｐ：／／ａｌｉｐａｙｓｈｅｎｓｕ．ｉｎｆｏ／ｖｅｒｉｆｙ？ｉｄ＝ａ１，快";
+        assert_eq!(urls(t), ["http://alipayshensu.info/verify?id=a1"]);
+        assert_eq!(
+            urls("打开ｗｘ－ｊｉｅｆｅｎｇ．ｃｎ？好吗？"),
+            ["http://wx-jiefeng.cn"]
+        );
     }
 
     #[test]
