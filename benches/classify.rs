@@ -21,7 +21,9 @@ fn main() {
 }
 
 static LINES: LazyLock<Vec<String>> = LazyLock::new(|| {
-    let path = std::env::var("FANZHA_BENCH_CORPUS").unwrap_or_else(|_| concat!(env!("CARGO_MANIFEST_DIR"), "/bench-data/corpus_20m.txt").to_string());
+    let path = std::env::var("FANZHA_BENCH_CORPUS").unwrap_or_else(|_| {
+        concat!(env!("CARGO_MANIFEST_DIR"), "/bench-data/corpus_20m.txt").to_string()
+    });
     let text = std::fs::read_to_string(&path).unwrap_or_else(|e| {
         panic!("cannot read the bench corpus {path}: {e}\ngenerate it with: python3 ../shared/bench/gen_corpus.py --size-mb 20 --format txt --seed 1 -o bench-data/corpus_20m.txt")
     });
@@ -46,7 +48,11 @@ fn classify_corpus(bencher: Bencher) {
 #[divan::bench(sample_count = 200)]
 fn classify_short_message(bencher: Bencher) {
     let engine = &*ENGINE;
-    let sample: Vec<&String> = LINES.iter().filter(|l| l.len() < 120).take(10_000).collect();
+    let sample: Vec<&String> = LINES
+        .iter()
+        .filter(|l| l.len() < 120)
+        .take(10_000)
+        .collect();
     let mut i = 0usize;
     bencher.counter(ItemsCount::new(1usize)).bench_local(|| {
         i = (i + 1) % sample.len();

@@ -8,18 +8,41 @@ fn builtin_rules_compile_and_their_examples_hold() {
     let engine = Engine::builtin();
     assert!(engine.rules().len() >= 6);
     let failures = engine.test_examples();
-    assert!(failures.is_empty(), "{}", failures.iter().map(|f| f.to_string()).collect::<Vec<_>>().join("\n"));
+    assert!(
+        failures.is_empty(),
+        "{}",
+        failures
+            .iter()
+            .map(|f| f.to_string())
+            .collect::<Vec<_>>()
+            .join("\n")
+    );
 }
 
 #[test]
 fn every_required_category_has_rules_with_enough_examples() {
     let engine = Engine::builtin();
-    for cat in ["paid_unblock", "internal_unban", "credential_request", "friend_verify_abuse", "fake_official", "id_harvest"] {
+    for cat in [
+        "paid_unblock",
+        "internal_unban",
+        "credential_request",
+        "friend_verify_abuse",
+        "fake_official",
+        "id_harvest",
+    ] {
         let rules: Vec<_> = engine.rules().filter(|r| r.category == cat).collect();
         assert!(!rules.is_empty(), "no rule for {cat}");
         for r in rules {
-            assert!(r.examples_match.len() >= 3 && r.examples_no_match.len() >= 3, "{} needs 3+3 examples", r.id);
-            assert!(!r.advice_zh.is_empty() && !r.advice_en.is_empty(), "{} needs advice", r.id);
+            assert!(
+                r.examples_match.len() >= 3 && r.examples_no_match.len() >= 3,
+                "{} needs 3+3 examples",
+                r.id
+            );
+            assert!(
+                !r.advice_zh.is_empty() && !r.advice_en.is_empty(),
+                "{} needs advice",
+                r.id
+            );
         }
     }
 }

@@ -686,7 +686,7 @@ mod tests {
         let src = format!("[lexicons]\na = [\"x\"]\n{rule}{rule}");
         let e = compile_str(&src).unwrap_err();
         assert_eq!(e.kind, RuleErrorKind::Duplicate);
-        assert_eq!(e.line, Some(9));
+        assert_eq!(e.line, Some(10));
     }
 
     #[test]
