@@ -1,3 +1,5 @@
 //! fanzha (反诈): explainable, rule-based detection of chat scams.
 //!
 //! The crate is being assembled; see DESIGN notes in the repository.
+
+pub mod input;
