@@ -6,7 +6,8 @@
 //!
 //! 1. **Telegram JSON**: starts with `{` and has a chat `"type": "personal_chat"…` plus
 //!    `"messages":`, or `"personal_information"`, or `"chats": {"about"`.
-//! 2. **JSONL**: the first non-blank complete lines (up to 10) are all JSON objects.
+//! 2. **JSONL**: the first non-blank complete lines (up to 10) all start with `{`, the
+//!    first one and at least 80 % of them parse as JSON objects.
 //! 3. **MemoTrace / PyWxDump CSV**: the first line is exactly their header.
 //! 4. **QQ TXT**: the QQ banner, or a `消息对象:` line, or a `=` rule then `消息分组:`.
 //! 5. **WeFlow TXT** / **QQ TXT** without banner (`TS name(QQ号)`) / **MemoTrace TXT** (blocks separated by blank lines): among the
@@ -75,22 +76,28 @@ pub fn detect_format(head: &str, eof: bool) -> InputFormat {
 }
 
 fn is_jsonl(text: &str) -> bool {
-    let mut n = 0;
+    let mut n = 0usize;
+    let mut objects = 0usize;
     for l in text
         .lines()
         .map(str::trim)
         .filter(|l| !l.is_empty())
         .take(10)
     {
-        if !(l.starts_with('{') && l.ends_with('}')) {
+        if !l.starts_with('{') {
             return false;
         }
+        n += 1;
         match serde_json::from_str::<serde_json::Value>(l) {
-            Ok(serde_json::Value::Object(_)) => n += 1,
-            _ => return false,
+            Ok(serde_json::Value::Object(_)) => objects += 1,
+            // The first line must be a JSON object.
+            _ if n == 1 => return false,
+            _ => {}
         }
     }
-    n > 0
+    // Every line starts like an object and at least 80 % are (one broken line in a
+    // real JSONL file should not turn it into plain text).
+    n > 0 && objects * 10 >= n * 8
 }
 
 /// Blocks separated by blank lines; true when ≥ 2 and ≥ 60 % start with a header.

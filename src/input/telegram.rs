@@ -32,6 +32,8 @@ use super::{normalize_newlines, Ctx, Item, Message};
 struct CountingReader<R> {
     inner: R,
     newlines: Rc<Cell<u64>>,
+    /// Some non-whitespace byte was read (an all-blank input is simply empty).
+    content: Rc<Cell<bool>>,
 }
 
 impl<R: Read> Read for CountingReader<R> {
@@ -40,6 +42,9 @@ impl<R: Read> Read for CountingReader<R> {
         let nl = memchr::memchr_iter(b'\n', &buf[..n]).count() as u64;
         if nl > 0 {
             self.newlines.set(self.newlines.get() + nl);
+        }
+        if !self.content.get() && !buf[..n].iter().all(u8::is_ascii_whitespace) {
+            self.content.set(true);
         }
         Ok(n)
     }
@@ -89,9 +94,11 @@ const STOP: &str = "fanzha: reader dropped";
 
 fn run(stream: super::encoding::Stream, ctx: Ctx, tx: SyncSender<Item>) {
     let newlines = Rc::new(Cell::new(0));
+    let content = Rc::new(Cell::new(false));
     let reader = CountingReader {
         inner: BufReader::with_capacity(64 * 1024, stream),
         newlines: newlines.clone(),
+        content: content.clone(),
     };
     let st = State {
         ctx,
@@ -102,7 +109,7 @@ fn run(stream: super::encoding::Stream, ctx: Ctx, tx: SyncSender<Item>) {
     let mut de = serde_json::Deserializer::from_reader(reader);
     let res = TopSeed(&st).deserialize(&mut de).and_then(|()| de.end());
     if let Err(e) = res {
-        if !st.stopped.get() {
+        if !st.stopped.get() && content.get() {
             let line = if e.line() > 0 {
                 e.line() as u64
             } else {
