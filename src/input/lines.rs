@@ -38,6 +38,9 @@ pub(crate) struct LineSource {
     line_no: u64,
     max_line: usize,
     lossy: Arc<AtomicBool>,
+    /// Some CR is in `buf[start..]`: search for CR and LF; otherwise for LF alone,
+    /// which is faster (checked once per read, not per line).
+    has_cr: bool,
 }
 
 impl LineSource {
@@ -51,6 +54,7 @@ impl LineSource {
             line_no: 1,
             max_line: MAX_LINE_BYTES,
             lossy,
+            has_cr: false,
         }
     }
 
@@ -76,7 +80,13 @@ impl LineSource {
     /// The next line, `None` at end of input.
     pub(crate) fn next_line(&mut self) -> Option<io::Result<Line<'_>>> {
         loop {
-            if let Some(i) = memchr::memchr2(b'\n', b'\r', &self.buf[self.scan..]) {
+            let hay = &self.buf[self.scan..];
+            let found = if self.has_cr {
+                memchr::memchr2(b'\n', b'\r', hay)
+            } else {
+                memchr::memchr(b'\n', hay)
+            };
+            if let Some(i) = found {
                 let pos = self.scan + i;
                 if pos - self.start > self.max_line {
                     return Some(Ok(self.piece()));
@@ -144,7 +154,7 @@ impl LineSource {
 
     fn make_line(&self, no: u64, a: usize, b: usize) -> Line<'_> {
         let bytes = &self.buf[a..b];
-        let text = match std::str::from_utf8(bytes) {
+        let text = match simdutf8::basic::from_utf8(bytes) {
             Ok(s) => Cow::Borrowed(s),
             Err(_) => {
                 self.lossy.store(true, Ordering::Relaxed);
@@ -175,6 +185,7 @@ impl LineSource {
         match res {
             Ok(n) => {
                 self.buf.truncate(old + n);
+                self.has_cr = memchr::memchr(b'\r', &self.buf[self.start..]).is_some();
                 if n == 0 {
                     self.eof = true;
                 }
