@@ -39,11 +39,19 @@ struct CountingReader<R> {
 impl<R: Read> Read for CountingReader<R> {
     fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
         let n = self.inner.read(buf)?;
-        let nl = memchr::memchr_iter(b'\n', &buf[..n]).count() as u64;
-        if nl > 0 {
-            self.newlines.set(self.newlines.get() + nl);
+        let got = &buf[..n];
+        // serde_json reads one byte at a time: keep the common case cheap.
+        if let [b] = got {
+            if *b == b'\n' {
+                self.newlines.set(self.newlines.get() + 1);
+            } else if !self.content.get() && !b.is_ascii_whitespace() {
+                self.content.set(true);
+            }
+            return Ok(n);
         }
-        if !self.content.get() && !buf[..n].iter().all(u8::is_ascii_whitespace) {
+        let nl = memchr::memchr_iter(b'\n', got).count() as u64;
+        self.newlines.set(self.newlines.get() + nl);
+        if !self.content.get() && !got.iter().all(u8::is_ascii_whitespace) {
             self.content.set(true);
         }
         Ok(n)
