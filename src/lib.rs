@@ -4,6 +4,7 @@
 pub mod engine;
 pub mod error;
 pub mod eval;
+pub mod input;
 pub mod links;
 pub mod normalize;
 pub mod rules;

@@ -35,6 +35,12 @@ impl Default for PipelineOptions {
 #[error("cannot start worker threads: {0}")]
 pub struct PoolError(String);
 
+impl From<PoolError> for std::io::Error {
+    fn from(e: PoolError) -> Self {
+        std::io::Error::other(e)
+    }
+}
+
 /// Maps `map` over `input` in parallel and feeds the results to `sink` in
 /// input order. Stops early, without losing ordering, when `sink` fails.
 ///
