@@ -21,6 +21,15 @@ pub const DEFAULT_MAX_MESSAGE_BYTES: usize = 1 << 20;
 /// Evidence positions kept per lexicon or regex and message: enough to
 /// explain a verdict, bounded so hostile input cannot blow up memory.
 const MAX_POSITIONS: usize = 256;
+/// Link analyses remembered per thread before the memo is cleared.
+const LINK_MEMO_CAPACITY: usize = 4096;
+
+/// Gives every engine a distinct id, so per-thread memos of one engine are
+/// never used by another.
+fn next_engine_id() -> u64 {
+    static NEXT: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(1);
+    NEXT.fetch_add(1, std::sync::atomic::Ordering::Relaxed)
+}
 
 /// Builds an [`Engine`] from the built-in rules, rule files and strings.
 ///
@@ -129,6 +138,7 @@ impl EngineBuilder {
         let compiled = rules::compile(&sources, policy)?;
         normalize::warm_up();
         Ok(Engine {
+            id: next_engine_id(),
             compiled,
             scam_threshold: self.scam_threshold,
             suspicious_threshold: self.suspicious_threshold,
@@ -145,6 +155,7 @@ impl EngineBuilder {
 /// `&self` and keeps its scratch buffers per thread.
 #[derive(Clone, Debug)]
 pub struct Engine {
+    id: u64,
     compiled: Compiled,
     scam_threshold: f64,
     suspicious_threshold: f64,
@@ -312,7 +323,7 @@ impl Engine {
 
         let mut verdict = Verdict::clean();
         verdict.truncated = truncated;
-        if ev.s.links.is_none() && links::might_contain_link(text) {
+        if ev.s.links.is_none() && ev.might_contain_link() {
             ev.links();
         }
         if let Some(found) = &ev.s.links {
@@ -462,6 +473,12 @@ struct Scratch {
     touched: Vec<u32>,
     regex_hits: Vec<Option<Vec<Pos>>>,
     links: Option<Vec<FoundAndJudged>>,
+    link_possible: Option<bool>,
+    /// Link analyses by URL: chat repeats the same links a lot, and an
+    /// analysis (public suffix, confusable skeletons) costs microseconds.
+    link_memo: std::collections::HashMap<String, LinkReport>,
+    /// The engine whose link policy produced `link_memo`.
+    link_memo_owner: u64,
 }
 
 impl Scratch {
@@ -478,6 +495,7 @@ impl Scratch {
         self.regex_hits.clear();
         self.regex_hits.resize_with(c.regexes.len(), || None);
         self.links = None;
+        self.link_possible = None;
     }
 }
 
@@ -496,8 +514,16 @@ impl Eval<'_> {
         need.iter().any(|a| match a {
             AtomId::Lexicon(i) => !self.s.lex_hits[*i as usize].is_empty(),
             AtomId::Regex(_) => true,
-            AtomId::Link(_) => links::might_contain_link(self.text),
+            AtomId::Link(_) => self.might_contain_link(),
         })
+    }
+
+    /// The cheap link pre-check, computed once per message.
+    fn might_contain_link(&mut self) -> bool {
+        *self
+            .s
+            .link_possible
+            .get_or_insert_with(|| links::might_contain_link(self.text))
     }
 
     fn eval(&mut self, c: &Cond) -> Option<Vec<Pos>> {
@@ -622,28 +648,36 @@ impl Eval<'_> {
 
     fn links(&mut self) -> &[FoundAndJudged] {
         if self.s.links.is_none() {
-            let found: Vec<FoundLink> = if links::might_contain_link(self.text) {
+            let found: Vec<FoundLink> = if self.might_contain_link() {
                 links::find_links(self.text)
             } else {
                 Vec::new()
             };
-            let compact = &self.s.norm.compact;
-            let judged = found
-                .into_iter()
-                .map(|l| {
-                    let (os, oe) = (l.span.start, l.span.end);
-                    let pos = Pos {
-                        cs: compact.position_of_original(os) as u32,
-                        ce: compact.position_of_original(oe) as u32,
-                        os: os as u32,
-                        oe: oe as u32,
-                    };
-                    FoundAndJudged {
-                        pos,
-                        report: self.engine.compiled.link_policy.analyze(&l.url),
-                    }
-                })
-                .collect();
+            if self.s.link_memo_owner != self.engine.id
+                || self.s.link_memo.len() >= LINK_MEMO_CAPACITY
+            {
+                self.s.link_memo.clear();
+                self.s.link_memo_owner = self.engine.id;
+            }
+            let mut judged = Vec::with_capacity(found.len());
+            for l in found {
+                let (os, oe) = (l.span.start, l.span.end);
+                let compact = &self.s.norm.compact;
+                let pos = Pos {
+                    cs: compact.position_of_original(os) as u32,
+                    ce: compact.position_of_original(oe) as u32,
+                    os: os as u32,
+                    oe: oe as u32,
+                };
+                let policy = &self.engine.compiled.link_policy;
+                let report = self
+                    .s
+                    .link_memo
+                    .entry(l.url)
+                    .or_insert_with_key(|url| policy.analyze(url))
+                    .clone();
+                judged.push(FoundAndJudged { pos, report });
+            }
             self.s.links = Some(judged);
         }
         self.s.links.as_deref().unwrap_or(&[])

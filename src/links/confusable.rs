@@ -11,15 +11,41 @@ use unicode_normalization::UnicodeNormalization;
 ///
 /// Only canonical forms are compared with each other, never with plain text.
 pub(crate) fn canonical(label: &str) -> String {
+    // Hosts are nearly always ASCII: fold them through a per-byte table of
+    // the same skeletons instead of decomposing and allocating per label.
+    let skel: String = if label.is_ascii() {
+        let table = ascii_skeletons();
+        label
+            .bytes()
+            .map(|b| table[b.to_ascii_lowercase() as usize].as_str())
+            .collect()
+    } else {
+        unicode_skeleton(label)
+    };
+    leet_fold(&skel)
+}
+
+/// The lower-cased UTS #39 skeleton of every ASCII character.
+fn ascii_skeletons() -> &'static [String; 128] {
+    static TABLE: std::sync::OnceLock<[String; 128]> = std::sync::OnceLock::new();
+    TABLE
+        .get_or_init(|| std::array::from_fn(|b| unicode_skeleton(&char::from(b as u8).to_string())))
+}
+
+fn unicode_skeleton(label: &str) -> String {
     let stripped: String = label
         .chars()
         .flat_map(char::to_lowercase)
         .nfd()
         .filter(|c| !is_combining_mark(*c))
         .collect();
-    let skel: String = unicode_security::skeleton(&stripped)
+    unicode_security::skeleton(&stripped)
         .flat_map(char::to_lowercase)
-        .collect();
+        .collect()
+}
+
+/// The project's own folds on top of the skeleton (leetspeak, `rn`, `vv`).
+fn leet_fold(skel: &str) -> String {
     let mut out = String::with_capacity(skel.len());
     let mut chars = skel.chars().peekable();
     while let Some(c) = chars.next() {
@@ -56,11 +82,50 @@ pub(crate) fn osa_distance(a: &str, b: &str, limit: usize) -> usize {
 /// [`osa_distance`] with a configurable substitution cost (2 makes a
 /// substitution count like a deletion plus an insertion).
 pub(crate) fn osa_distance_with(a: &str, b: &str, limit: usize, sub_cost: usize) -> usize {
-    let a: Vec<char> = a.chars().collect();
-    let b: Vec<char> = b.chars().collect();
-    if a.len().abs_diff(b.len()) > limit {
+    // Host labels are short: work on the stack, and reject on length before
+    // looking at any character (most label pairs differ a lot in length).
+    const MAX: usize = 64;
+    let (na, nb) = (a.chars().count(), b.chars().count());
+    if na.abs_diff(nb) > limit {
         return limit + 1;
     }
+    if na > MAX || nb > MAX {
+        return osa_distance_heap(a, b, sub_cost);
+    }
+    let mut ca = ['\0'; MAX];
+    let mut cb = ['\0'; MAX];
+    for (slot, c) in ca.iter_mut().zip(a.chars()) {
+        *slot = c;
+    }
+    for (slot, c) in cb.iter_mut().zip(b.chars()) {
+        *slot = c;
+    }
+    // Three rolling rows: i-2, i-1, i.
+    let mut rows = [[0usize; MAX + 1]; 3];
+    for (j, cell) in rows[0].iter_mut().enumerate().take(nb + 1) {
+        *cell = j;
+    }
+    for i in 1..=na {
+        let (cur, prev, prev2) = (i % 3, (i + 2) % 3, (i + 1) % 3);
+        rows[cur][0] = i;
+        for j in 1..=nb {
+            let cost = if ca[i - 1] == cb[j - 1] { 0 } else { sub_cost };
+            let mut v = (rows[prev][j] + 1)
+                .min(rows[cur][j - 1] + 1)
+                .min(rows[prev][j - 1] + cost);
+            if i > 1 && j > 1 && ca[i - 1] == cb[j - 2] && ca[i - 2] == cb[j - 1] {
+                v = v.min(rows[prev2][j - 2] + 1);
+            }
+            rows[cur][j] = v;
+        }
+    }
+    rows[na % 3][nb]
+}
+
+/// The plain matrix version, for labels too long for the stack buffers.
+fn osa_distance_heap(a: &str, b: &str, sub_cost: usize) -> usize {
+    let a: Vec<char> = a.chars().collect();
+    let b: Vec<char> = b.chars().collect();
     let (n, m) = (a.len(), b.len());
     let mut d = vec![vec![0usize; m + 1]; n + 1];
     for (i, row) in d.iter_mut().enumerate() {
@@ -137,6 +202,25 @@ mod tests {
     }
 
     #[test]
+    fn ascii_fast_path_agrees_with_the_unicode_path() {
+        for label in [
+            "weixin110",
+            "we1xin",
+            "rnicrosoft",
+            "vvechat",
+            "Tencent-KF",
+            "a|b!c$d@e",
+            "qq.com",
+        ] {
+            assert_eq!(
+                canonical(label),
+                leet_fold(&unicode_skeleton(label)),
+                "{label}"
+            );
+        }
+    }
+
+    #[test]
     fn osa() {
         assert_eq!(osa_distance("tencnet", "tencent", 2), 1);
         assert_eq!(osa_distance("weixln", "weixin", 2), 1);
@@ -146,6 +230,20 @@ mod tests {
         assert_eq!(osa_distance("", "ab", 2), 2);
         assert_eq!(osa_distance_with("wbpay", "wxpay", 2, 2), 2);
         assert_eq!(osa_distance_with("wexin", "weixin", 2, 2), 1);
+        let long = "a".repeat(70);
+        assert_eq!(osa_distance_with(&long, &format!("{long}b"), 2, 1), 1);
+        for (x, y) in [
+            ("ab", "ba"),
+            ("abcd", "acbd"),
+            ("tencent", "tencnet"),
+            ("kitten", "sitting"),
+        ] {
+            assert_eq!(
+                osa_distance_with(x, y, 3, 1),
+                osa_distance_heap(x, y, 1),
+                "{x} {y}"
+            );
+        }
     }
 
     #[test]

@@ -85,6 +85,10 @@ pub(crate) fn is_separator(c: char) -> bool {
         };
     }
     let cp = c as u32;
+    // CJK ideographs, the bulk of Chinese text, first.
+    if (0x3400..=0x9FFF).contains(&cp) {
+        return false;
+    }
     match cp {
         // Latin-1 punctuation and symbols (nbsp, ·, «, », ©, °...), not the
         // currency signs ¢ £ ¤ ¥ and not letters.

@@ -55,6 +55,12 @@ pub(crate) struct ViewBuf {
 }
 
 impl ViewBuf {
+    fn reserve(&mut self, bytes: usize) {
+        self.text.reserve(bytes);
+        self.starts.reserve(bytes);
+        self.ends.reserve(bytes);
+    }
+
     fn clear(&mut self) {
         self.text.clear();
         self.starts.clear();
@@ -67,10 +73,9 @@ impl ViewBuf {
         self.text.push(c);
         // One entry per byte so that any byte offset a matcher reports maps
         // back directly, with no search.
-        for _ in 0..len {
-            self.starts.push(start);
-            self.ends.push(end);
-        }
+        let new_len = self.starts.len() + len;
+        self.starts.resize(new_len, start);
+        self.ends.resize(new_len, end);
     }
 
     /// Maps a byte range of the normalized text to the byte range of the
@@ -134,6 +139,7 @@ impl Normalizer {
     pub(crate) fn normalize(&mut self, text: &str) {
         let text = truncate_to_boundary(text, MAX_NORMALIZED_INPUT);
         self.compact.clear();
+        self.compact.reserve(text.len());
         self.folded_ready = false;
         let mut sep_pending = false;
         let bytes = text.as_bytes();
