@@ -50,6 +50,34 @@ pub(crate) const BUILTIN: &[(&str, &str)] = &[
         "builtin:appeal.toml",
         include_str!("../../rules/appeal.toml"),
     ),
+    (
+        "builtin:impersonation.toml",
+        include_str!("../../rules/impersonation.toml"),
+    ),
+    (
+        "builtin:loan_scam.toml",
+        include_str!("../../rules/loan_scam.toml"),
+    ),
+    (
+        "builtin:refund_scam.toml",
+        include_str!("../../rules/refund_scam.toml"),
+    ),
+    (
+        "builtin:task_scam.toml",
+        include_str!("../../rules/task_scam.toml"),
+    ),
+    (
+        "builtin:investment_scam.toml",
+        include_str!("../../rules/investment_scam.toml"),
+    ),
+    (
+        "builtin:phishing_sms.toml",
+        include_str!("../../rules/phishing_sms.toml"),
+    ),
+    (
+        "builtin:en_smishing.toml",
+        include_str!("../../rules/en_smishing.toml"),
+    ),
 ];
 
 /// The text of one rule file and the name errors refer to it by.
