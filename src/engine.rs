@@ -342,22 +342,31 @@ impl Engine {
         let needs_context = fired
             .iter()
             .any(|(i, _)| self.compiled.rules[*i].info.context == ContextMode::Dampen);
-        let mut dampen = None;
+        // Whether the text warns, and whether it solicits (the message-wide
+        // test); rules may bring their own solicitation test.
+        let mut context = None;
         if let (true, Some(ctx)) = (needs_context, &self.compiled.context) {
-            let warns = ev.eval(&ctx.warning).is_some();
-            if warns && ev.eval(&ctx.solicitation).is_none() {
-                dampen = Some(ctx.dampen);
-                verdict.warning_context = true;
+            if ev.eval(&ctx.warning).is_some() {
+                context = Some((ctx.dampen, ev.eval(&ctx.solicitation).is_some()));
             }
         }
 
         for (i, positions) in fired {
-            let info = &self.compiled.rules[i].info;
-            let dampened = dampen.is_some() && info.context == ContextMode::Dampen;
-            let score = if dampened {
-                info.score * dampen.unwrap_or(1.0)
-            } else {
-                info.score
+            let rule = &self.compiled.rules[i];
+            let info = &rule.info;
+            let dampened = match context {
+                Some((_, solicits)) if info.context == ContextMode::Dampen => {
+                    match &rule.solicitation {
+                        Some(own) => ev.eval(own).is_none(),
+                        None => !solicits,
+                    }
+                }
+                _ => false,
+            };
+            verdict.warning_context |= dampened;
+            let score = match (dampened, context) {
+                (true, Some((factor, _))) => info.score * factor,
+                _ => info.score,
             };
             verdict.score += score;
             verdict.hits.push(Hit {
@@ -555,6 +564,18 @@ impl Eval<'_> {
                     }
                 }
                 any
+            }
+            Cond::Distinct(atom, n) => {
+                let positions = self.atom(*atom);
+                let view = &self.s.norm.compact.text;
+                let mut seen: Vec<&str> = Vec::new();
+                for p in &positions {
+                    let t = view.get(p.cs as usize..p.ce as usize).unwrap_or_default();
+                    if !seen.contains(&t) {
+                        seen.push(t);
+                    }
+                }
+                (seen.len() >= *n).then_some(positions)
             }
             Cond::AtLeast(n, parts) => {
                 let mut count = 0;

@@ -99,3 +99,35 @@ proptest! {
         }
     }
 }
+
+#[test]
+fn distinct_counts_different_terms_and_rules_can_own_solicitation() {
+    let rules = r#"
+        [lexicons]
+        lure = ["稳赚", "翻倍", "内幕"]
+        warn = ["谨防"]
+        join = ["进群"]
+        [[rules]]
+        id = "t.lure"
+        category = "investment_scam"
+        score = 8
+        description = "two different lure words"
+        when = "distinct(lure, 2)"
+        solicitation = "join"
+        [context]
+        warning = "warn"
+        solicitation = "lure"
+        dampen = 0.1
+    "#;
+    let engine = Engine::builder()
+        .without_builtin_rules()
+        .add_rules_str("t.toml", rules)
+        .build()
+        .unwrap();
+    assert_eq!(engine.classify("稳赚 稳赚 稳赚").label, Label::Clean);
+    assert_eq!(engine.classify("稳赚，翻倍").label, Label::Scam);
+    // The message-wide solicitation (lure) would hold; the rule's own (join) does not.
+    let v = engine.classify("谨防稳赚翻倍的骗局");
+    assert!(v.hits[0].dampened && v.warning_context);
+    assert!(!engine.classify("谨防骗子，稳赚翻倍，进群").hits[0].dampened);
+}

@@ -676,7 +676,7 @@ mod tests {
         let a = |_: &str| pred("clean", &[], &[]);
         let b = |t: &str| {
             let n: u32 = t.parse().unwrap_or(0);
-            pred(if n % 7 == 0 { "scam" } else { "clean" }, &[], &[])
+            pred(if n.is_multiple_of(7) { "scam" } else { "clean" }, &[], &[])
         };
         let changes = compare(&examples, a, b);
         let origins: Vec<_> = changes.iter().map(|c| c.origin.as_str()).collect();

@@ -87,6 +87,7 @@ pub(crate) enum Cond {
     Near(Box<Cond>, Box<Cond>, usize),
     Before(Box<Cond>, Box<Cond>, Option<usize>),
     AtLeast(usize, Vec<Cond>),
+    Distinct(AtomId, usize),
 }
 
 /// A compiled lexicon.
@@ -95,7 +96,6 @@ pub(crate) struct Lexicon {
     pub(crate) name: String,
     pub(crate) file: String,
     pub(crate) line: usize,
-    pub(crate) description: Option<String>,
     /// Terms as written, with the file each came from.
     pub(crate) terms: Vec<String>,
     pub(crate) word_boundary: bool,
@@ -119,6 +119,8 @@ pub(crate) struct CompiledRule {
     /// Atoms of which at least one must hold for the rule to fire (`None`
     /// when the rule could fire without any, e.g. `!a`).
     pub(crate) need: Option<Vec<AtomId>>,
+    /// The rule's own solicitation test, replacing the context's.
+    pub(crate) solicitation: Option<Cond>,
 }
 
 /// The compiled warning context.
@@ -151,8 +153,6 @@ pub(crate) struct Compiled {
     pub(crate) link_policy: LinkPolicy,
     pub(crate) automaton: Option<AhoCorasick>,
     pub(crate) patterns: Vec<PatternTarget>,
-    /// Normalized pattern strings, parallel to `patterns`.
-    pub(crate) pattern_texts: Vec<String>,
     /// Names referenced by some condition.
     pub(crate) used_names: std::collections::HashSet<String>,
 }
@@ -216,7 +216,6 @@ pub(crate) fn compile(
                 name: name.clone(),
                 file: p.source.name.clone(),
                 line,
-                description: inner.description().map(str::to_string),
                 terms: inner.terms().to_vec(),
                 word_boundary: inner.word_boundary(),
             });
@@ -342,6 +341,17 @@ pub(crate) fn compile(
                 |(kind, msg)| err(kind, &p.source.name, Some(when_line), Some(&item), msg),
             )?;
             let need = need_of(&cond);
+            let solicitation = match &def.solicitation {
+                Some(src) => {
+                    let line = line_of(&p.source.text, src.span().start);
+                    Some(
+                        compile_condition(src.get_ref(), &resolver, &mut used_names).map_err(
+                            |(kind, msg)| err(kind, &p.source.name, Some(line), Some(&item), msg),
+                        )?,
+                    )
+                }
+                None => None,
+            };
             rules.push(CompiledRule {
                 info: RuleInfo {
                     id,
@@ -362,6 +372,7 @@ pub(crate) fn compile(
                 },
                 cond,
                 need,
+                solicitation,
             });
         }
     }
@@ -420,7 +431,7 @@ pub(crate) fn compile(
         }
     }
 
-    let (automaton, patterns, pattern_texts) = build_automaton(&lexicons)?;
+    let (automaton, patterns) = build_automaton(&lexicons)?;
     Ok(Compiled {
         lexicons,
         regexes,
@@ -429,7 +440,6 @@ pub(crate) fn compile(
         link_policy,
         automaton,
         patterns,
-        pattern_texts,
         used_names,
     })
 }
@@ -552,6 +562,17 @@ fn resolve(e: &Expr, r: &Resolver<'_>) -> Result<Cond, (RuleErrorKind, String)> 
             Cond::Before(Box::new(resolve(a, r)?), Box::new(resolve(b, r)?), *n)
         }
         Expr::AtLeast(n, v) => Cond::AtLeast(*n, many(v)?),
+        Expr::Distinct(name, n) => match r.resolve(name)? {
+            AtomId::Link(_) => {
+                return Err((
+                    RuleErrorKind::Invalid,
+                    format!(
+                        "distinct({name}, {n}) needs a lexicon or a regex, not a link condition"
+                    ),
+                ))
+            }
+            atom => Cond::Distinct(atom, *n),
+        },
     })
 }
 
@@ -580,6 +601,8 @@ pub(crate) fn need_of(c: &Cond) -> Option<Vec<AtomId>> {
                 )
             }),
         Cond::Or(parts) => union_all(parts),
+        Cond::Distinct(_, 0) => None,
+        Cond::Distinct(a, _) => Some(vec![*a]),
         Cond::AtLeast(0, _) => None,
         Cond::AtLeast(_, parts) => union_all(parts),
     }
@@ -597,7 +620,7 @@ fn union_all(parts: &[Cond]) -> Option<Vec<AtomId>> {
     Some(out)
 }
 
-type Automaton = (Option<AhoCorasick>, Vec<PatternTarget>, Vec<String>);
+type Automaton = (Option<AhoCorasick>, Vec<PatternTarget>);
 
 fn build_automaton(lexicons: &[Lexicon]) -> Result<Automaton, RuleError> {
     let mut by_text: BTreeMap<String, usize> = BTreeMap::new();
@@ -626,7 +649,7 @@ fn build_automaton(lexicons: &[Lexicon]) -> Result<Automaton, RuleError> {
         }
     }
     if texts.is_empty() {
-        return Ok((None, targets, texts));
+        return Ok((None, targets));
     }
     let kind = if texts.len() <= MAX_DFA_PATTERNS {
         Some(AhoCorasickKind::DFA)
@@ -646,7 +669,7 @@ fn build_automaton(lexicons: &[Lexicon]) -> Result<Automaton, RuleError> {
                 format!("cannot build the keyword automaton: {e}"),
             )
         })?;
-    Ok((Some(ac), targets, texts))
+    Ok((Some(ac), targets))
 }
 
 #[cfg(test)]

@@ -9,6 +9,7 @@
 //! call    := "near" "(" expr "," expr "," INT ")"      both within INT characters
 //!          | "before" "(" expr "," expr ["," INT] ")"  first ends before second starts
 //!          | "atleast" "(" INT "," expr ("," expr)* ")" at least INT of them hold
+//!          | "distinct" "(" NAME "," INT ")"            INT different terms of NAME
 //! NAME    := [A-Za-z_][A-Za-z0-9_.]*   a lexicon, a regex, or link.<feature>
 //! ```
 //!
@@ -35,13 +36,15 @@ pub(crate) enum Expr {
     Before(Box<Expr>, Box<Expr>, Option<usize>),
     /// At least `n` of the parts hold.
     AtLeast(usize, Vec<Expr>),
+    /// At least `n` different terms (or regex matches) of one name occur.
+    Distinct(String, usize),
 }
 
 impl Expr {
     /// Calls `f` on every name in the expression.
     pub(crate) fn visit_names<'a>(&'a self, f: &mut impl FnMut(&'a str)) {
         match self {
-            Expr::Name(n) => f(n),
+            Expr::Name(n) | Expr::Distinct(n, _) => f(n),
             Expr::Not(e) => e.visit_names(f),
             Expr::And(v) | Expr::Or(v) | Expr::AtLeast(_, v) => {
                 v.iter().for_each(|e| e.visit_names(f))
@@ -308,10 +311,24 @@ impl Parser {
                         }
                         Expr::AtLeast(n, parts)
                     }
+                    "distinct" => {
+                        let name = match self.peek().cloned() {
+                            Some(Tok::Name(n)) => {
+                                self.pos += 1;
+                                n
+                            }
+                            _ => {
+                                return self
+                                    .err("distinct(NAME, N) needs a lexicon or regex name first")
+                            }
+                        };
+                        self.expect(Tok::Comma)?;
+                        Expr::Distinct(name, self.int()?)
+                    }
                     other => {
                         self.pos -= 1;
                         return self.err(format!(
-                            "unknown function '{other}' (known: near, before, atleast)"
+                            "unknown function '{other}' (known: near, before, atleast, distinct)"
                         ));
                     }
                 };
@@ -365,6 +382,15 @@ mod tests {
             parse("atleast(2, a, b, link.lookalike)").unwrap(),
             Expr::AtLeast(2, vec![n("a"), n("b"), n("link.lookalike")])
         );
+    }
+
+    #[test]
+    fn distinct() {
+        assert_eq!(
+            parse("distinct(lure, 2) & x").unwrap(),
+            Expr::And(vec![Expr::Distinct("lure".into(), 2), n("x")])
+        );
+        assert!(parse("distinct(a | b, 2)").is_err());
     }
 
     #[test]

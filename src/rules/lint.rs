@@ -5,7 +5,7 @@ use std::collections::HashMap;
 
 use serde::Serialize;
 
-use super::compile::{AtomId, Compiled};
+use super::compile::{AtomId, Compiled, Cond};
 use crate::normalize;
 
 /// How serious a lint finding is.
@@ -166,6 +166,9 @@ pub(crate) fn lint(c: &Compiled) -> Vec<Lint> {
             }
             _ => {}
         }
+        if impossible_atleast(&rule.cond) {
+            push(LintLevel::Warning, &info.file, info.line, item.clone(), "atleast(N, ...) lists fewer than N conditions and can never hold; to count different terms of one lexicon use distinct(lexicon, N)".into());
+        }
         if info.advice_zh.is_empty() && info.advice_en.is_empty() {
             push(
                 LintLevel::Note,
@@ -178,4 +181,17 @@ pub(crate) fn lint(c: &Compiled) -> Vec<Lint> {
     }
     out.sort_by(|a, b| (a.level, &a.file, a.line).cmp(&(b.level, &b.file, b.line)));
     out
+}
+
+/// True when some `atleast(N, ...)` in the condition has fewer than N parts.
+fn impossible_atleast(c: &Cond) -> bool {
+    match c {
+        Cond::AtLeast(n, parts) => *n > parts.len() || parts.iter().any(impossible_atleast),
+        Cond::And(v) | Cond::Or(v) => v.iter().any(impossible_atleast),
+        Cond::Not(x) => impossible_atleast(x),
+        Cond::Near(a, b, _) | Cond::Before(a, b, _) => {
+            impossible_atleast(a) || impossible_atleast(b)
+        }
+        Cond::Atom(_) | Cond::Distinct(..) => false,
+    }
 }

@@ -1,6 +1,6 @@
 //! The on-disk rule-file schema (TOML), deserialized with serde.
 //!
-//! See `rules/README.md` in the repository for the user-facing description.
+//! The README's "Rules" section describes the format for users.
 
 use std::collections::BTreeMap;
 
@@ -14,8 +14,8 @@ use crate::normalize::View;
 #[serde(deny_unknown_fields)]
 pub(crate) struct RuleFile {
     /// Free-form information about the file.
-    #[serde(default)]
-    pub(crate) meta: Option<toml::Table>,
+    #[serde(default, rename = "meta")]
+    pub(crate) _meta: Option<toml::Table>,
     /// Named term sets.
     #[serde(default)]
     pub(crate) lexicons: BTreeMap<String, Spanned<LexiconDef>>,
@@ -48,8 +48,9 @@ pub(crate) enum LexiconDef {
 #[serde(deny_unknown_fields)]
 pub(crate) struct LexiconTable {
     pub(crate) terms: Vec<String>,
-    #[serde(default)]
-    pub(crate) description: Option<String>,
+    /// Documentation only.
+    #[serde(default, rename = "description")]
+    pub(crate) _description: Option<String>,
     /// Whether ASCII terms must match whole words (default true).
     #[serde(default)]
     pub(crate) word_boundary: Option<bool>,
@@ -69,13 +70,6 @@ impl LexiconDef {
             LexiconDef::Full(t) => t.word_boundary.unwrap_or(true),
         }
     }
-
-    pub(crate) fn description(&self) -> Option<&str> {
-        match self {
-            LexiconDef::Terms(_) => None,
-            LexiconDef::Full(t) => t.description.as_deref(),
-        }
-    }
 }
 
 /// A regex: a pattern string, or a table with options.
@@ -92,8 +86,9 @@ pub(crate) struct RegexTable {
     pub(crate) pattern: String,
     #[serde(default)]
     pub(crate) view: View,
-    #[serde(default)]
-    pub(crate) description: Option<String>,
+    /// Documentation only.
+    #[serde(default, rename = "description")]
+    pub(crate) _description: Option<String>,
 }
 
 impl RegexDef {
@@ -129,6 +124,10 @@ pub(crate) struct RuleDef {
     /// `ignore`: it does not (for evidence no warning can excuse).
     #[serde(default)]
     pub(crate) context: ContextMode,
+    /// Replaces the `[context]` solicitation test for this rule: when the
+    /// text warns, the rule is dampened unless this condition holds.
+    #[serde(default)]
+    pub(crate) solicitation: Option<Spanned<String>>,
     #[serde(default)]
     pub(crate) severity: Option<String>,
     #[serde(default)]
