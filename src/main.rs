@@ -15,6 +15,7 @@ fn main() -> ExitCode {
         Command::Scan(args) => cli::scan::run(args),
         Command::Rules(cmd) => cli::rules_cmd::run(cmd),
         Command::Eval(args) => cli::eval::run(args),
+        Command::Url(args) => cli::url::run(args),
     };
     match result {
         Ok(code) => code,

@@ -202,3 +202,54 @@ fn text_output_neutralises_terminal_escapes() {
     assert!(!s.contains('\u{1b}') && !s.contains('\u{202E}'), "{s:?}");
     assert!(s.contains("\\u{1b}"));
 }
+
+#[test]
+fn url_command_judges_links_as_listed() {
+    let cases = [
+        (
+            "https://weixin110.qq.com.appeal-center.top/form",
+            "phishing",
+        ),
+        ("http://weixln110.com/jf", "phishing"),
+        ("weixin110。qq。com", "official"),
+        ("https://kf.qq.com@198.51.100.7/login", "phishing"),
+        ("https://t.cn/A6abc", "suspicious"),
+        ("https://www.taobao.com/", "benign"),
+        (
+            "https://dldir1.qq.com/weixin/android/weixin8.apk",
+            "official",
+        ),
+        ("https://mp.weixin.qq.com/s/abcdef", "official"),
+        ("pay.weixin.qq.com", "official"),
+    ];
+    let mut cmd = fanzha();
+    cmd.args(["url", "--format", "jsonl"]);
+    for (u, _) in cases {
+        cmd.arg(u);
+    }
+    let out = cmd.output().unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    let records: Vec<serde_json::Value> = String::from_utf8(out.stdout)
+        .unwrap()
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    assert_eq!(records.len(), cases.len());
+    for ((u, want), r) in cases.iter().zip(&records) {
+        assert_eq!(r["verdict"], *want, "{u}: {r}");
+        assert!(
+            r["url"].is_string()
+                && r["reasons"].is_array()
+                && r.get("registrable_domain").is_some()
+        );
+    }
+}
+
+#[test]
+fn glued_link_is_found_and_flagged_in_a_message() {
+    let (code, v) = check_json("点击www.wx-jiefeng.cn立即申诉");
+    assert_eq!(code, 1, "{v}");
+    let links = v["links"].as_array().unwrap();
+    assert_eq!(links[0]["span"]["text"], "www.wx-jiefeng.cn");
+    assert_ne!(links[0]["report"]["verdict"], "benign");
+}

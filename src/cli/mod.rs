@@ -9,6 +9,7 @@ pub mod eval;
 pub mod render;
 pub mod rules_cmd;
 pub mod scan;
+pub mod url;
 
 /// fanzha (反诈): finds scam chat messages and links, and says why.
 ///
@@ -39,6 +40,8 @@ pub enum Command {
     Check(check::CheckArgs),
     /// Scan files, folders or standard input, one result per message.
     Scan(scan::ScanArgs),
+    /// Judge URLs offline: official, benign, suspicious or phishing.
+    Url(url::UrlArgs),
     /// Measure precision, recall and false alarms on labelled data.
     Eval(eval::EvalArgs),
     /// List, lint or test the rules.
