@@ -24,10 +24,13 @@ static LINES: LazyLock<Vec<String>> = LazyLock::new(|| {
     let path = std::env::var("FANZHA_BENCH_CORPUS").unwrap_or_else(|_| {
         concat!(env!("CARGO_MANIFEST_DIR"), "/bench-data/corpus_20m.txt").to_string()
     });
-    let text = std::fs::read_to_string(&path).unwrap_or_else(|e| {
+    let bytes = std::fs::read(&path).unwrap_or_else(|e| {
         panic!("cannot read the bench corpus {path}: {e}\ngenerate it with: python3 ../shared/bench/gen_corpus.py --size-mb 20 --format txt --seed 1 -o bench-data/corpus_20m.txt")
     });
-    text.lines().map(str::to_string).collect()
+    String::from_utf8_lossy(&bytes)
+        .lines()
+        .map(str::to_string)
+        .collect()
 });
 
 static ENGINE: LazyLock<Engine> = LazyLock::new(Engine::builtin);

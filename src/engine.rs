@@ -522,7 +522,7 @@ impl Eval<'_> {
         let Some(need) = need else { return true };
         need.iter().any(|a| match a {
             AtomId::Lexicon(i) => !self.s.lex_hits[*i as usize].is_empty(),
-            AtomId::Regex(_) => true,
+            AtomId::Regex(i) => self.regex_may_match(*i as usize),
             AtomId::Link(_) => self.might_contain_link(),
         })
     }
@@ -628,9 +628,21 @@ impl Eval<'_> {
         }
     }
 
+    /// False when the regex's gate literals are all absent.
+    fn regex_may_match(&self, i: usize) -> bool {
+        match self.engine.compiled.regexes[i].gate {
+            Some(g) => !self.s.lex_hits[g as usize].is_empty(),
+            None => true,
+        }
+    }
+
     fn regex(&mut self, i: usize) -> Vec<Pos> {
         if let Some(p) = &self.s.regex_hits[i] {
             return p.clone();
+        }
+        if !self.regex_may_match(i) {
+            self.s.regex_hits[i] = Some(Vec::new());
+            return Vec::new();
         }
         let atom = &self.engine.compiled.regexes[i];
         let mut out = Vec::new();

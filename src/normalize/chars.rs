@@ -35,6 +35,19 @@ fn han_table() -> &'static [char] {
     })
 }
 
+/// The simplified form of a CJK ideograph in `HAN_FIRST..=HAN_LAST`, for
+/// the normalizer's fast path (the caller checks the range).
+#[inline]
+pub(crate) fn simplify_han(cp: u32) -> char {
+    han_table()[(cp - HAN_FIRST) as usize]
+}
+
+/// Whether `cp` is in the range of the dense Han table.
+#[inline]
+pub(crate) fn is_han(cp: u32) -> bool {
+    (HAN_FIRST..=HAN_LAST).contains(&cp)
+}
+
 /// Folds that fast2s does not make but that matter for matching: variant
 /// characters that are equally "simplified" and used interchangeably.
 fn project_fold(c: char) -> char {

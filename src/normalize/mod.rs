@@ -20,7 +20,7 @@
 mod chars;
 
 pub(crate) use chars::warm_up;
-use chars::{fold_char, is_separator, Folded};
+use chars::{fold_char, is_han, is_separator, simplify_han, Folded};
 
 /// Bit set in a compact-view start offset when separators were dropped
 /// right before that character (used for word-boundary checks).
@@ -160,6 +160,33 @@ impl Normalizer {
                 }
                 i += 1;
                 continue;
+            }
+            // CJK fast path: decode the three bytes by hand, fold through the
+            // Han table; ideographs are never separators or invisible.
+            if (0xE3..=0xE9).contains(&b) && i + 2 < bytes.len() {
+                let cp = (u32::from(b & 0x0F) << 12)
+                    | (u32::from(bytes[i + 1] & 0x3F) << 6)
+                    | u32::from(bytes[i + 2] & 0x3F);
+                if is_han(cp) {
+                    let f = simplify_han(cp);
+                    let flag = if sep_pending { SEP_BEFORE } else { 0 };
+                    sep_pending = false;
+                    let (s, e) = (i as u32, i as u32 + 3);
+                    self.compact.text.push(f);
+                    if f.len_utf8() == 3 {
+                        self.compact.starts.extend_from_slice(&[s | flag, s, s]);
+                        self.compact.ends.extend_from_slice(&[e, e, e]);
+                    } else {
+                        let n = f.len_utf8();
+                        self.compact.starts.push(s | flag);
+                        self.compact
+                            .starts
+                            .resize(self.compact.starts.len() + n - 1, s);
+                        self.compact.ends.resize(self.compact.ends.len() + n, e);
+                    }
+                    i += 3;
+                    continue;
+                }
             }
             let c = text[i..].chars().next().unwrap_or('\u{FFFD}');
             let end = i + c.len_utf8();

@@ -109,6 +109,9 @@ pub(crate) struct RegexAtom {
     pub(crate) line: usize,
     pub(crate) regex: Regex,
     pub(crate) view: View,
+    /// A hidden lexicon of literals one of which any match must contain:
+    /// when none occurs in the message, the regex is not run at all.
+    pub(crate) gate: Option<u32>,
 }
 
 /// A compiled rule.
@@ -274,12 +277,23 @@ pub(crate) fn compile(
                     )
                 })?;
             regex_index.insert(name.clone(), regexes.len() as u32);
+            let gate = required_literals(def.pattern()).map(|terms| {
+                lexicons.push(Lexicon {
+                    name: format!("{GATE_PREFIX}{name}"),
+                    file: p.source.name.clone(),
+                    line,
+                    terms,
+                    word_boundary: false,
+                });
+                (lexicons.len() - 1) as u32
+            });
             regexes.push(RegexAtom {
                 name: name.clone(),
                 file: p.source.name.clone(),
                 line,
                 regex,
                 view: def.view(),
+                gate,
             });
         }
     }
@@ -620,6 +634,82 @@ fn union_all(parts: &[Cond]) -> Option<Vec<AtomId>> {
     Some(out)
 }
 
+/// Prefix of the hidden lexicons that gate regexes.
+pub(crate) const GATE_PREFIX: &str = "__gate:";
+/// Gates with more literals than this are not worth it.
+const MAX_GATE_LITERALS: usize = 64;
+
+/// Literals (normalized to the compact view) one of which every match of
+/// `pattern` contains, or `None` when no such small set is known.
+///
+/// A literal present in the folded view is also present, minus its
+/// separators, in the compact view, so one gate works for both views.
+fn required_literals(pattern: &str) -> Option<Vec<String>> {
+    let hir = regex_syntax::Parser::new().parse(pattern).ok()?;
+    let lits = required(&hir)?;
+    let mut out: Vec<String> = Vec::new();
+    for l in lits {
+        let norm = normalize::compact(&l);
+        // Empty: nothing to look for. One ASCII character (a digit, a
+        // letter): present in most messages, a gate that costs more than it saves.
+        if norm.is_empty() || (norm.len() == 1 && norm.is_ascii()) {
+            return None;
+        }
+        if !out.contains(&norm) {
+            out.push(norm);
+        }
+    }
+    (!out.is_empty() && out.len() <= MAX_GATE_LITERALS).then_some(out)
+}
+
+fn required(hir: &regex_syntax::hir::Hir) -> Option<Vec<String>> {
+    use regex_syntax::hir::HirKind;
+    match hir.kind() {
+        HirKind::Literal(lit) => String::from_utf8(lit.0.to_vec()).ok().map(|s| vec![s]),
+        HirKind::Capture(c) => required(&c.sub),
+        // `(?:元|块)` is parsed as the class [元块]: a small class is a set.
+        HirKind::Class(regex_syntax::hir::Class::Unicode(class)) => {
+            let size: u32 = class
+                .ranges()
+                .iter()
+                .map(|r| r.end() as u32 - r.start() as u32 + 1)
+                .sum();
+            (size <= 16).then(|| {
+                class
+                    .ranges()
+                    .iter()
+                    .flat_map(|r| r.start()..=r.end())
+                    .map(String::from)
+                    .collect()
+            })
+        }
+        HirKind::Repetition(r) if r.min >= 1 => required(&r.sub),
+        HirKind::Concat(parts) => parts
+            .iter()
+            .filter_map(required)
+            .filter(|set| set.iter().all(|l| !normalize::compact(l).is_empty()))
+            .max_by_key(|set| {
+                let shortest = set
+                    .iter()
+                    .map(|l| normalize::compact(l).chars().count())
+                    .min()
+                    .unwrap_or(0);
+                (shortest.min(4), usize::MAX - set.len())
+            }),
+        HirKind::Alternation(alts) => {
+            let mut all = Vec::new();
+            for a in alts {
+                all.extend(required(a)?);
+                if all.len() > MAX_GATE_LITERALS {
+                    return None;
+                }
+            }
+            Some(all)
+        }
+        _ => None,
+    }
+}
+
 type Automaton = (Option<AhoCorasick>, Vec<PatternTarget>);
 
 fn build_automaton(lexicons: &[Lexicon]) -> Result<Automaton, RuleError> {
@@ -723,6 +813,24 @@ mod tests {
     fn huge_regex_hits_the_size_limit() {
         let e = compile_str("[regexes]\nr = '(\\w{100}){100}'\n").unwrap_err();
         assert_eq!(e.kind, RuleErrorKind::Regex);
+    }
+
+    #[test]
+    fn regex_gates_hold_the_literals_every_match_needs() {
+        assert_eq!(
+            required_literals("(?:我是|这里是)(?:微信|腾讯)客服"),
+            Some(vec!["客服".to_string()])
+        );
+        assert_eq!(
+            required_literals("[0-9]{2,6}(?:元|块)"),
+            Some(vec!["元".to_string(), "块".to_string()])
+        );
+        assert_eq!(required_literals("[0-9]+"), None);
+        assert_eq!(required_literals(".+"), None);
+        assert_eq!(required_literals("a|[a-z]"), None);
+        // Brackets are separators: the gate is the brand inside them.
+        let g = required_literals("[【(][^】)]{0,8}(?:微信|腾讯)[^】)]{0,8}[】)]").unwrap();
+        assert_eq!(g, vec!["微信".to_string(), "腾讯".to_string()]);
     }
 
     #[test]

@@ -59,7 +59,11 @@ pub(crate) fn lint(c: &Compiled) -> Vec<Lint> {
         });
     };
 
-    for lex in &c.lexicons {
+    for lex in c
+        .lexicons
+        .iter()
+        .filter(|l| !l.name.starts_with(super::compile::GATE_PREFIX))
+    {
         let item = format!("lexicon '{}'", lex.name);
         if !c.used_names.contains(&lex.name) {
             push(
