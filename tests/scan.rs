@@ -39,7 +39,10 @@ fn scan_jsonl(args: &[&str], path: &Path) -> (i32, Vec<Value>) {
 
 /// (line, record, sender, text) of every message, or the error, as the
 /// library reads the file.
-fn library_view(path: &Path) -> Vec<(u64, u64, Option<String>, Result<String, String>)> {
+/// (line, record, sender, text or error) of one record.
+type View = (u64, u64, Option<String>, Result<String, String>);
+
+fn library_view(path: &Path) -> Vec<View> {
     let f = std::fs::File::open(path).unwrap();
     let name = path.display().to_string();
     MessageReader::new(f, &name, &ReadOptions::default())
@@ -51,7 +54,7 @@ fn library_view(path: &Path) -> Vec<(u64, u64, Option<String>, Result<String, St
         .collect()
 }
 
-fn cli_view(records: &[Value]) -> Vec<(u64, u64, Option<String>, Result<String, String>)> {
+fn cli_view(records: &[Value]) -> Vec<View> {
     records
         .iter()
         .map(|v| {

@@ -10,6 +10,7 @@ pub mod render;
 pub mod rules_cmd;
 pub mod scan;
 pub mod scan_input;
+pub mod scan_lines;
 
 /// fanzha (反诈): finds scam chat messages and links, and says why.
 ///

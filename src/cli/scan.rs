@@ -18,12 +18,13 @@ use clap::{Args, ValueEnum};
 use fanzha::conversation::{
     ConversationAlert, ConversationOptions, ConversationTracker, Evidence, Observed,
 };
-use fanzha::input::{encoding_for_label, InputFormat, Message, ReadOptions};
+use fanzha::input::{encoding_for_label, InputFormat, ReadOptions};
 use fanzha::scan::{par_batches_ordered, PipelineOptions, PoolError};
 use fanzha::{Engine, Hit, Label, LinkHit, Verdict};
 use serde::Serialize;
 
 use super::scan_input::{list_sources, Counters, Item, Items};
+use super::scan_lines::{self, Chunk, MAX_LINE_BYTES};
 use super::{render, Lang, RuleArgs};
 
 /// Arguments of `fanzha scan`.
@@ -217,6 +218,21 @@ struct BatchOut {
     conv: Vec<ConvItem>,
 }
 
+/// The fields of a message that records show, borrowed.
+struct View<'a> {
+    line: u64,
+    record: u64,
+    id: Option<&'a str>,
+    chat: Option<&'a str>,
+    sender: Option<&'a str>,
+    time: Option<&'a str>,
+    text: &'a str,
+}
+
+fn owned_clean() -> Verdict {
+    Verdict::clean()
+}
+
 /// Everything a worker needs, shared by reference.
 struct Worker<'a> {
     engine: &'a Engine,
@@ -258,8 +274,18 @@ impl Worker<'_> {
                     } else {
                         &clean
                     };
-                    self.message(&mut b, csv.as_mut(), &source, msg, v);
+                    let view = View {
+                        line: msg.line,
+                        record: msg.record,
+                        id: msg.id.as_deref(),
+                        chat: msg.chat.as_deref(),
+                        sender: msg.sender.as_deref(),
+                        time: msg.time.as_deref(),
+                        text: &msg.text,
+                    };
+                    self.message(&mut b, csv.as_mut(), &source, view, v);
                 }
+                Item::Chunk(source, chunk) => self.chunk(&mut b, csv.as_mut(), &source, &chunk),
                 Item::RecordError(e) => {
                     self.error(
                         &mut b,
@@ -284,12 +310,65 @@ impl Worker<'_> {
         b
     }
 
+    /// Plain UTF-8 lines (fast path): messages are borrowed from the chunk.
+    fn chunk(
+        &self,
+        b: &mut BatchOut,
+        mut csv: Option<&mut csv::Writer<Vec<u8>>>,
+        source: &str,
+        chunk: &Chunk,
+    ) {
+        let (mut line, mut record) = (chunk.first_line, chunk.first_record);
+        let mut lossy_at = None;
+        // Validate the whole chunk at once (SIMD); per line only if it is not UTF-8.
+        let valid = simdutf8::basic::from_utf8(&chunk.data).ok();
+        scan_lines::for_each_segment(&chunk.data, MAX_LINE_BYTES, chunk.partial_tail, |s| {
+            if scan_lines::is_message(s.bytes) {
+                let text = match valid {
+                    Some(all) => std::borrow::Cow::Borrowed(&all[s.start..s.start + s.bytes.len()]),
+                    None => {
+                        let (text, lossy) = scan_lines::text(s.bytes);
+                        if lossy && lossy_at.is_none() {
+                            lossy_at = Some(line);
+                        }
+                        text
+                    }
+                };
+                let owned;
+                let v = if self.classify {
+                    owned = self.engine.classify(&text);
+                    &owned
+                } else {
+                    &owned_clean()
+                };
+                let view = View {
+                    line,
+                    record,
+                    id: None,
+                    chat: None,
+                    sender: None,
+                    time: None,
+                    text: &text,
+                };
+                self.message(b, csv.as_deref_mut(), source, view, v);
+                record += 1;
+            }
+            line += u64::from(s.ends_line);
+        });
+        if let Some(line) = lossy_at {
+            let _ = writeln!(
+                b.err,
+                "fanzha: {source}:{line}: bytes that are not valid UTF-8 replaced with U+FFFD"
+            );
+        }
+    }
+
     fn message(
         &self,
         b: &mut BatchOut,
         csv: Option<&mut csv::Writer<Vec<u8>>>,
         source: &str,
-        msg: Message,
+        msg: View<'_>,
         v: &Verdict,
     ) {
         b.stats.messages += 1;
@@ -313,14 +392,14 @@ impl Worker<'_> {
                         source,
                         line: msg.line,
                         record: msg.record,
-                        id: msg.id.as_deref(),
-                        chat: msg.chat.as_deref(),
-                        sender: msg.sender.as_deref(),
-                        time: msg.time.as_deref(),
+                        id: msg.id,
+                        chat: msg.chat,
+                        sender: msg.sender,
+                        time: msg.time,
                         label: v.label,
                         score: v.score,
                         categories,
-                        text: &msg.text,
+                        text: msg.text,
                         hits: &v.hits,
                         warning_context: v.warning_context,
                         links: &v.links,
@@ -344,15 +423,15 @@ impl Worker<'_> {
                             source,
                             &line,
                             &record,
-                            msg.id.as_deref().unwrap_or(""),
-                            msg.chat.as_deref().unwrap_or(""),
-                            msg.sender.as_deref().unwrap_or(""),
-                            msg.time.as_deref().unwrap_or(""),
+                            msg.id.unwrap_or(""),
+                            msg.chat.unwrap_or(""),
+                            msg.sender.unwrap_or(""),
+                            msg.time.unwrap_or(""),
                             v.label.as_str(),
                             &score,
                             &categories.join(";"),
                             &rules.join(";"),
-                            &msg.text,
+                            msg.text,
                             "",
                         ]);
                     }
@@ -360,10 +439,9 @@ impl Worker<'_> {
                 ScanFormat::Text => {
                     let who = msg
                         .sender
-                        .as_deref()
                         .map(|s| format!(" {}:", render::terminal_safe(s)))
                         .unwrap_or_default();
-                    let body = render::verdict_text(&msg.text, v, self.lang);
+                    let body = render::verdict_text(msg.text, v, self.lang);
                     let _ = write!(b.out, "{}:{}:{who} ", source, msg.line);
                     if self.color {
                         b.out.extend_from_slice(body.as_bytes());
@@ -374,7 +452,7 @@ impl Worker<'_> {
             }
         }
         if self.conversations {
-            if let Some(key) = msg.chat.or(msg.sender.clone()) {
+            if let Some(key) = msg.chat.or(msg.sender).map(str::to_string) {
                 let evidence: Vec<Evidence> = v
                     .hits
                     .iter()
@@ -394,8 +472,8 @@ impl Worker<'_> {
                             source: source.to_string(),
                             line: msg.line,
                             record: msg.record,
-                            sender: msg.sender,
-                            time: msg.time,
+                            sender: msg.sender.map(str::to_string),
+                            time: msg.time.map(str::to_string),
                             label: v.label,
                             score: v.score,
                             evidence,

@@ -7,7 +7,9 @@ use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Arc;
 
-use fanzha::input::{Message, MessageReader, ReadOptions, RecordError};
+use fanzha::input::{InputFormat, Message, MessageReader, ReadOptions, RecordError};
+
+use super::scan_lines::{Chunk, Chunker};
 
 /// One source to read, in output order.
 #[derive(Debug)]
@@ -88,6 +90,8 @@ fn walk(dir: &Path, out: &mut Vec<Source>, total: &mut u64) {
 pub enum Item {
     /// A message of the named source.
     Msg(Arc<str>, Message),
+    /// A chunk of plain UTF-8 lines of the named source (the fast path).
+    Chunk(Arc<str>, Chunk),
     /// A record that could not be read.
     RecordError(RecordError),
     /// A source that could not be opened or read at all.
@@ -101,6 +105,7 @@ impl Item {
     pub fn weight(&self) -> usize {
         match self {
             Item::Msg(_, m) => m.text.len() + 64,
+            Item::Chunk(_, c) => c.data.len() + 64,
             _ => 64,
         }
     }
@@ -136,7 +141,12 @@ pub struct Items {
     sources: std::vec::IntoIter<Source>,
     opts: ReadOptions,
     counters: Arc<Counters>,
-    current: Option<(Arc<str>, MessageReader)>,
+    current: Option<(Arc<str>, Current)>,
+}
+
+enum Current {
+    Reader(MessageReader),
+    Fast(Chunker),
 }
 
 impl Items {
@@ -169,11 +179,53 @@ impl Items {
                 }
             }
         };
-        let counting = Counting {
+        let mut counting: Box<dyn Read + Send> = Box::new(Counting {
             inner: reader,
             counters: self.counters.clone(),
-        };
-        match MessageReader::new(counting, &name, &self.opts) {
+        });
+        // Detect encoding and format on the first 64 KiB (as the reader itself would).
+        let mut prefix = Vec::new();
+        if let Err(e) = (&mut counting)
+            .take(fanzha::input::detect::PREFIX_BYTES as u64)
+            .read_to_end(&mut prefix)
+        {
+            return Some(Item::SourceError {
+                source: name,
+                error: format!("could not read: {e}"),
+            });
+        }
+        let fast_candidate = matches!(self.opts.format, InputFormat::Auto | InputFormat::Lines);
+        if fast_candidate {
+            match MessageReader::new(std::io::Cursor::new(prefix.clone()), &name, &self.opts) {
+                Ok(probe) if probe.is_binary() => {
+                    self.counters.skipped.fetch_add(1, Ordering::Relaxed);
+                    return Some(Item::Notice(format!(
+                        "{name}: binary file, skipped (NUL bytes in the first 8 KiB)"
+                    )));
+                }
+                Ok(probe)
+                    if probe.format() == InputFormat::Lines
+                        && probe.encoding() == encoding_rs::UTF_8 =>
+                {
+                    let bom = if prefix.starts_with(b"\xEF\xBB\xBF") {
+                        3
+                    } else {
+                        0
+                    };
+                    prefix.drain(..bom);
+                    let stream = Box::new(std::io::Cursor::new(prefix).chain(counting));
+                    self.counters.files.fetch_add(1, Ordering::Relaxed);
+                    self.current = Some((
+                        Arc::from(name.as_str()),
+                        Current::Fast(Chunker::new(stream)),
+                    ));
+                    return None;
+                }
+                _ => {}
+            }
+        }
+        let body = std::io::Cursor::new(prefix).chain(counting);
+        match MessageReader::new(body, &name, &self.opts) {
             Err(e) => Some(Item::SourceError {
                 source: name,
                 error: e.to_string(),
@@ -186,7 +238,7 @@ impl Items {
             }
             Ok(r) => {
                 self.counters.files.fetch_add(1, Ordering::Relaxed);
-                self.current = Some((Arc::from(name.as_str()), r));
+                self.current = Some((Arc::from(name.as_str()), Current::Reader(r)));
                 None
             }
         }
@@ -198,8 +250,8 @@ impl Iterator for Items {
 
     fn next(&mut self) -> Option<Item> {
         loop {
-            if let Some((name, reader)) = &mut self.current {
-                match reader.next() {
+            match &mut self.current {
+                Some((name, Current::Reader(reader))) => match reader.next() {
                     Some(Ok(m)) => return Some(Item::Msg(name.clone(), m)),
                     Some(Err(e)) => return Some(Item::RecordError(e)),
                     None => {
@@ -214,7 +266,20 @@ impl Iterator for Items {
                             return Some(Item::Notice(n));
                         }
                     }
-                }
+                },
+                Some((name, Current::Fast(chunker))) => match chunker.next_chunk() {
+                    Some(Ok(c)) => return Some(Item::Chunk(name.clone(), c)),
+                    Some(Err(e)) => {
+                        let item = Item::SourceError {
+                            source: name.to_string(),
+                            error: format!("read error: {e}"),
+                        };
+                        self.current = None;
+                        return Some(item);
+                    }
+                    None => self.current = None,
+                },
+                None => {}
             }
             let src = self.sources.next()?;
             if let Some(item) = self.open(src) {
