@@ -1,6 +1,7 @@
 //! fanzha (反诈): explainable, rule-based detection of chat scams.
 #![deny(missing_docs)]
 
+pub mod conversation;
 pub mod engine;
 pub mod error;
 pub mod eval;

@@ -9,6 +9,8 @@ pub mod eval;
 pub mod render;
 pub mod rules_cmd;
 pub mod scan;
+pub mod scan_input;
+pub mod scan_lines;
 pub mod url;
 
 /// fanzha (反诈): finds scam chat messages and links, and says why.
