@@ -142,8 +142,13 @@ let verdict = engine.classify("恭喜您中 獎了！請在24小時內領取");
 assert_eq!(verdict.label, Label::Scam);
 assert_eq!(verdict.hits[0].rule, "lottery.claim");
 
-// Every rule's examples must hold: run them in your own tests.
-assert!(engine.test_examples().is_empty());
+// A rule's examples are tests: run yours in your own test suite.
+let failures: Vec<_> = engine
+    .test_examples()
+    .into_iter()
+    .filter(|f| f.file == "lottery.toml")
+    .collect();
+assert!(failures.is_empty(), "{failures:?}");
 // And look at what lint has to say (unused lexicons, rules without examples...).
 for finding in engine.lint() {
     println!("{}:{}: {}: {}", finding.file, finding.line, finding.item, finding.message);
