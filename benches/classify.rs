@@ -7,8 +7,9 @@
 //! cargo bench --bench classify
 //! ```
 //!
-//! `FANZHA_BENCH_CORPUS=path` picks another file. Results are per core:
-//! the benches run on one thread.
+//! `FANZHA_BENCH_CORPUS=path` picks another file. Results are per core
+//! (the benches run on one thread), except `classify_batch_short_messages`,
+//! which uses every core through rayon.
 
 use std::sync::LazyLock;
 
@@ -47,20 +48,44 @@ fn classify_corpus(bencher: Bencher) {
     });
 }
 
-/// Short chat messages one at a time: time per message.
-#[divan::bench(sample_count = 200)]
-fn classify_short_message(bencher: Bencher) {
-    let engine = &*ENGINE;
-    let sample: Vec<&String> = LINES
+/// Up to 10,000 short chat messages (under 120 bytes) from the corpus.
+static SHORT: LazyLock<Vec<&'static str>> = LazyLock::new(|| {
+    LINES
         .iter()
+        .map(String::as_str)
         .filter(|l| l.len() < 120)
         .take(10_000)
-        .collect();
+        .collect()
+});
+
+/// Short chat messages one at a time, as a chat bot sees them: time per
+/// message, and MB/s from the bytes of the messages actually classified.
+#[divan::bench(sample_count = 100, sample_size = 100)]
+fn classify_short_message(bencher: Bencher) {
+    let engine = &*ENGINE;
+    let sample = &*SHORT;
     let mut i = 0usize;
-    bencher.counter(ItemsCount::new(1usize)).bench_local(|| {
-        i = (i + 1) % sample.len();
-        black_box(engine.classify(black_box(sample[i])))
-    });
+    bencher
+        .with_inputs(move || {
+            i = (i + 1) % sample.len();
+            sample[i]
+        })
+        .counter(ItemsCount::new(1usize))
+        .input_counter(|text: &&str| BytesCount::of_str(*text))
+        .bench_local_values(|text| engine.classify(black_box(text)));
+}
+
+/// The same short messages through `Engine::classify_batch` (rayon, all
+/// cores): messages/s and MB/s of the whole batch.
+#[divan::bench(sample_count = 20, sample_size = 1)]
+fn classify_batch_short_messages(bencher: Bencher) {
+    let engine = &*ENGINE;
+    let sample = &*SHORT;
+    let bytes: usize = sample.iter().map(|s| s.len()).sum();
+    bencher
+        .counter(ItemsCount::new(sample.len()))
+        .counter(BytesCount::new(bytes))
+        .bench(|| engine.classify_batch(black_box(sample)));
 }
 
 /// Building the engine from the embedded rules.

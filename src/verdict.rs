@@ -30,7 +30,8 @@ impl Label {
 
 impl std::fmt::Display for Label {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
+        // `pad` honours width and alignment: `{:>10}` lines labels up.
+        f.pad(self.as_str())
     }
 }
 
