@@ -311,8 +311,20 @@ impl Engine {
             text,
             s: scratch,
         };
+        // Only rules that one of the lexicons found can wake, plus those that
+        // need no lexicon; in rule order, so results do not depend on it.
+        let mut candidates = std::mem::take(&mut ev.s.candidates);
+        candidates.clear();
+        candidates.extend_from_slice(&self.compiled.rules_without_lexicon_need);
+        for &li in &ev.s.touched {
+            candidates.extend_from_slice(&self.compiled.rules_by_lexicon[li as usize]);
+        }
+        candidates.sort_unstable();
+        candidates.dedup();
         let mut fired: Vec<(usize, Vec<Pos>)> = Vec::new();
-        for (i, rule) in self.compiled.rules.iter().enumerate() {
+        for &i in &candidates {
+            let i = i as usize;
+            let rule = &self.compiled.rules[i];
             if !ev.possible(rule.need.as_deref()) {
                 continue;
             }
@@ -321,6 +333,7 @@ impl Engine {
             }
         }
 
+        ev.s.candidates = candidates;
         let mut verdict = Verdict::clean();
         verdict.truncated = truncated;
         if ev.s.links.is_none() && ev.might_contain_link() {
@@ -483,9 +496,13 @@ struct Scratch {
     regex_hits: Vec<Option<Vec<Pos>>>,
     links: Option<Vec<FoundAndJudged>>,
     link_possible: Option<bool>,
+    /// Rule indices worth evaluating for the current message.
+    candidates: Vec<u32>,
     /// Link analyses by URL: chat repeats the same links a lot, and an
     /// analysis (public suffix, confusable skeletons) costs microseconds.
     link_memo: std::collections::HashMap<String, LinkReport>,
+    /// Per-host findings behind `link_memo` (URLs differ, hosts repeat).
+    domain_memo: links::DomainMemo,
     /// The engine whose link policy produced `link_memo`.
     link_memo_owner: u64,
 }
@@ -690,6 +707,7 @@ impl Eval<'_> {
                 || self.s.link_memo.len() >= LINK_MEMO_CAPACITY
             {
                 self.s.link_memo.clear();
+                self.s.domain_memo.clear();
                 self.s.link_memo_owner = self.engine.id;
             }
             let mut judged = Vec::with_capacity(found.len());
@@ -703,11 +721,12 @@ impl Eval<'_> {
                     oe: oe as u32,
                 };
                 let policy = &self.engine.compiled.link_policy;
+                let domains = &mut self.s.domain_memo;
                 let report = self
                     .s
                     .link_memo
                     .entry(l.url)
-                    .or_insert_with_key(|url| policy.analyze(url))
+                    .or_insert_with_key(|url| policy.analyze_cached(url, domains))
                     .clone();
                 judged.push(FoundAndJudged { pos, report });
             }

@@ -126,3 +126,38 @@ fn phishtank_recall_report() {
     );
     assert!(t.total >= 14_000, "phishtank list too short: {}", t.total);
 }
+
+#[test]
+fn cached_analysis_gives_the_same_reports() {
+    let policy = fanzha::links::LinkPolicy::builtin();
+    let mut memo = fanzha::links::DomainMemo::default();
+    let path = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/../shared/datasets/unb-benign-urls/Benign_list_big_final.csv"
+    );
+    let Ok(text) = std::fs::read_to_string(path) else {
+        eprintln!("{path} missing: skipped");
+        return;
+    };
+    let extra = [
+        "https://weixin110.qq.com.appeal-center.top/form",
+        "http://weixln110.com/jf",
+        "https://kf.qq.com@198.51.100.7/login",
+        "https://t.cn/A6abc",
+        "weixin110。qq。com",
+        "https://dldir1.qq.com/weixin/android/weixin8.apk",
+        "http://0x7f.1/",
+        "javascript:alert(1)",
+    ];
+    let urls: Vec<&str> = text.lines().take(5000).chain(extra).collect();
+    // Twice over, so the second pass is served from the memo.
+    for url in urls.iter().chain(urls.iter()) {
+        let plain = policy.analyze(url);
+        let cached = policy.analyze_cached(url, &mut memo);
+        assert_eq!(
+            serde_json::to_value(&plain).unwrap(),
+            serde_json::to_value(&cached).unwrap(),
+            "{url}"
+        );
+    }
+}

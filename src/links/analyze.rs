@@ -73,6 +73,30 @@ fn percent_decode(s: &str) -> String {
 }
 
 /// Collects features and reasons while analyzing.
+/// Host names already analysed, for [`LinkPolicy::analyze_cached`].
+#[derive(Debug, Default, Clone)]
+pub struct DomainMemo {
+    map: std::collections::HashMap<String, DomainFindings>,
+}
+
+impl DomainMemo {
+    /// Forgets everything (call it when the policy changes).
+    pub fn clear(&mut self) {
+        self.map.clear();
+    }
+}
+
+/// Hosts remembered before a memo starts over: bounds its memory.
+const DOMAIN_MEMO_CAPACITY: usize = 8192;
+
+#[derive(Debug, Clone)]
+struct DomainFindings {
+    unicode: String,
+    registrable: Option<String>,
+    features: BTreeSet<LinkFeature>,
+    reasons: Vec<String>,
+}
+
 struct Findings {
     features: BTreeSet<LinkFeature>,
     reasons: Vec<String>,
@@ -104,6 +128,18 @@ impl LinkPolicy {
     /// forms are accepted). Never panics; an unparseable URL is reported as
     /// benign with the parse error as reason.
     pub fn analyze(&self, url: &str) -> LinkReport {
+        self.analyze_inner(url, None)
+    }
+
+    /// [`LinkPolicy::analyze`] that remembers what it found per host name in
+    /// `memo`, so a host seen before costs a map lookup instead of the
+    /// public-suffix, brand and lookalike checks. A memo must only ever be
+    /// used with one policy (and cleared if the policy changes).
+    pub fn analyze_cached(&self, url: &str, memo: &mut DomainMemo) -> LinkReport {
+        self.analyze_inner(url, Some(memo))
+    }
+
+    fn analyze_inner(&self, url: &str, memo: Option<&mut DomainMemo>) -> LinkReport {
         let norm = normalize(url.trim());
         let (full, scheme) = with_scheme(norm.text.trim());
         let mut f = Findings {
@@ -166,6 +202,32 @@ impl LinkPolicy {
                 );
                 host_out = Some(shown);
             }
+            Some(Host::Domain(d)) if memo.is_some() && web => {
+                let ascii = d.trim_end_matches('.').to_ascii_lowercase();
+                let memo = memo.expect("checked above");
+                if memo.map.len() >= DOMAIN_MEMO_CAPACITY {
+                    memo.map.clear();
+                }
+                let entry = memo.map.entry(ascii).or_insert_with_key(|ascii| {
+                    let (unicode, registrable) = self.names(ascii);
+                    let mut g = Findings {
+                        features: BTreeSet::new(),
+                        reasons: Vec::new(),
+                        userinfo_disguise: false,
+                    };
+                    self.check_domain(ascii, &unicode, registrable.as_deref(), &mut g);
+                    DomainFindings {
+                        unicode,
+                        registrable,
+                        features: g.features,
+                        reasons: g.reasons,
+                    }
+                });
+                f.features.extend(entry.features.iter().copied());
+                f.reasons.extend(entry.reasons.iter().cloned());
+                registrable = entry.registrable.clone();
+                host_out = Some(entry.unicode.clone());
+            }
             Some(Host::Domain(d)) => {
                 let ascii = d.trim_end_matches('.').to_ascii_lowercase();
                 let unicode = url::quirks::domain_to_unicode(&ascii);
@@ -225,6 +287,21 @@ impl LinkPolicy {
             }
         }
         self.finish(full, host_out, registrable, f)
+    }
+
+    /// The display (Unicode) form of an ASCII host and its registrable domain.
+    fn names(&self, ascii: &str) -> (String, Option<String>) {
+        let unicode = url::quirks::domain_to_unicode(ascii);
+        let unicode = if unicode.is_empty() {
+            ascii.to_string()
+        } else {
+            unicode
+        };
+        let registrable = psl::domain(ascii.as_bytes())
+            .filter(|dom| dom.suffix().is_known())
+            .and_then(|dom| std::str::from_utf8(dom.as_bytes()).ok())
+            .map(str::to_string);
+        (unicode, registrable)
     }
 
     /// Host checks for a domain name under a web scheme.

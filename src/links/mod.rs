@@ -19,6 +19,7 @@ mod confusable;
 mod extract;
 mod policy;
 
+pub use analyze::DomainMemo;
 pub use extract::{find_links, might_contain_link, FoundLink};
 pub use policy::{LinkPolicy, LinkPolicyError};
 

@@ -155,6 +155,11 @@ pub(crate) struct Compiled {
     pub(crate) context: Option<CompiledContext>,
     pub(crate) link_policy: LinkPolicy,
     pub(crate) automaton: Option<AhoCorasick>,
+    /// For each lexicon, the rules whose need set contains it.
+    pub(crate) rules_by_lexicon: Vec<Vec<u32>>,
+    /// Rules whose need set is unknown or holds a regex or link condition:
+    /// they are considered for every message.
+    pub(crate) rules_without_lexicon_need: Vec<u32>,
     pub(crate) patterns: Vec<PatternTarget>,
     /// Names referenced by some condition.
     pub(crate) used_names: std::collections::HashSet<String>,
@@ -446,6 +451,27 @@ pub(crate) fn compile(
     }
 
     let (automaton, patterns) = build_automaton(&lexicons)?;
+    let mut rules_by_lexicon = vec![Vec::new(); lexicons.len()];
+    let mut rules_without_lexicon_need = Vec::new();
+    for (ri, rule) in rules.iter().enumerate() {
+        let ri = ri as u32;
+        // A gated regex can only match when its gate lexicon fired.
+        let trigger = |a: &AtomId| match a {
+            AtomId::Lexicon(li) => Some(*li),
+            AtomId::Regex(r) => regexes[*r as usize].gate,
+            AtomId::Link(_) => None,
+        };
+        match &rule.need {
+            Some(need) if need.iter().all(|a| trigger(a).is_some()) => {
+                for li in need.iter().filter_map(trigger) {
+                    if !rules_by_lexicon[li as usize].contains(&ri) {
+                        rules_by_lexicon[li as usize].push(ri);
+                    }
+                }
+            }
+            _ => rules_without_lexicon_need.push(ri),
+        }
+    }
     Ok(Compiled {
         lexicons,
         regexes,
@@ -453,6 +479,8 @@ pub(crate) fn compile(
         context,
         link_policy,
         automaton,
+        rules_by_lexicon,
+        rules_without_lexicon_need,
         patterns,
         used_names,
     })
