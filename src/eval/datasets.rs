@@ -297,8 +297,7 @@ pub fn reported_only(group: &str) -> bool {
     matches!(
         group,
         "cn-sms-800k/spam" | "uci/spam" | "mendeley/spam" | "fbs-sms/Other"
-    )
-        || group.starts_with("fbs-sms/IL__")
+    ) || group.starts_with("fbs-sms/IL__")
 }
 
 /// Load examples from a file, or from every file of `kind` in a folder (in file-name
