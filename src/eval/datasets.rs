@@ -39,7 +39,7 @@ const CAT_REFUND: &str = "refund_scam";
 /// | `uci-sms-spam` | `spam` (prize / premium-rate) | Fraud | `uci/spam` *reported only* | - |
 /// | `mendeley` | `ham` | NotFraud | `mendeley/ham` | - |
 /// | `mendeley` | `smishing` (any case) | Fraud | `mendeley/smishing` | - |
-/// | `mendeley` | `spam` (any case, advertising) | NotFraud | `mendeley/spam` | - |
+/// | `mendeley` | `spam` (any case, advertising) | NotFraud | `mendeley/spam` *reported only* | - |
 /// | `smishtank` | (none: user-reported) | Fraud | `smishtank` | - |
 /// | `spamhunter` | (none: reported spam) | Fraud | `spamhunter` | - |
 ///
@@ -290,11 +290,14 @@ pub fn truth_from_label(label: &str) -> Option<Truth> {
 /// Whether a group is measured and printed but kept out of the accuracy targets.
 ///
 /// These are `cn-sms-800k/spam` (advertising), `uci/spam` (old prize and premium-rate
-/// spam, labelled Fraud but not what fanzha is for), and fbs-sms `IL__*` (illegal
-/// services) and `Other`.
+/// spam, labelled Fraud but not what fanzha is for), `mendeley/spam` (advertising and
+/// premium-rate spam, not the smishing target), and fbs-sms `IL__*` (illegal services)
+/// and `Other`.
 pub fn reported_only(group: &str) -> bool {
-    matches!(group, "cn-sms-800k/spam" | "uci/spam" | "fbs-sms/Other")
-        || group.starts_with("fbs-sms/IL__")
+    matches!(
+        group,
+        "cn-sms-800k/spam" | "uci/spam" | "mendeley/spam" | "fbs-sms/Other"
+    ) || group.starts_with("fbs-sms/IL__")
 }
 
 /// Load examples from a file, or from every file of `kind` in a folder (in file-name

@@ -78,6 +78,10 @@ pub(crate) const BUILTIN: &[(&str, &str)] = &[
         "builtin:en_smishing.toml",
         include_str!("../../rules/en_smishing.toml"),
     ),
+    (
+        "builtin:call_script.toml",
+        include_str!("../../rules/call_script.toml"),
+    ),
 ];
 
 /// The text of one rule file and the name errors refer to it by.
