@@ -221,7 +221,30 @@ impl Normalizer {
         if !self.folded_ready {
             let text = truncate_to_boundary(text, MAX_NORMALIZED_INPUT);
             self.folded.clear();
-            for (i, c) in text.char_indices() {
+            self.folded.reserve(text.len());
+            let bytes = text.as_bytes();
+            let mut i = 0usize;
+            while i < bytes.len() {
+                let b = bytes[i];
+                if b < 0x80 {
+                    let c = char::from(b.to_ascii_lowercase());
+                    self.folded.text.push(c);
+                    self.folded.starts.push(i as u32);
+                    self.folded.ends.push(i as u32 + 1);
+                    i += 1;
+                    continue;
+                }
+                if (0xE3..=0xE9).contains(&b) && i + 2 < bytes.len() {
+                    let cp = (u32::from(b & 0x0F) << 12)
+                        | (u32::from(bytes[i + 1] & 0x3F) << 6)
+                        | u32::from(bytes[i + 2] & 0x3F);
+                    if is_han(cp) {
+                        self.folded.push(simplify_han(cp), i as u32, i as u32 + 3);
+                        i += 3;
+                        continue;
+                    }
+                }
+                let c = text[i..].chars().next().unwrap_or('\u{FFFD}');
                 let (s, e) = (i as u32, (i + c.len_utf8()) as u32);
                 match fold_char(c) {
                     Folded::Drop => {}
@@ -232,6 +255,7 @@ impl Normalizer {
                         }
                     }
                 }
+                i = e as usize;
             }
             self.folded_ready = true;
         }
@@ -359,6 +383,29 @@ mod tests {
         assert!(!n.compact.is_ascii_boundary(4));
         n.normalize("加vx");
         assert!(n.compact.is_ascii_boundary(3));
+    }
+
+    /// The views built char by char through `fold_char`, without fast paths.
+    fn reference(text: &str) -> (String, String) {
+        let mut folded = String::new();
+        for c in text.chars() {
+            match fold_char(c) {
+                Folded::Drop => {}
+                Folded::One(f) => folded.push(f),
+                Folded::Many(arr, n) => folded.extend(&arr[..n as usize]),
+            }
+        }
+        let compact = folded.chars().filter(|c| !is_separator(*c)).collect();
+        (folded, compact)
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn fast_paths_agree_with_the_reference(s in "[\\PC\u{3000}-\u{303F}\u{3400}-\u{9FFF}ＡＢ８ ①]{0,40}") {
+            let (want_folded, want_compact) = reference(&s);
+            proptest::prop_assert_eq!(folded(&s), want_folded);
+            proptest::prop_assert_eq!(compact(&s), want_compact);
+        }
     }
 
     #[test]

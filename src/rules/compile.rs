@@ -450,6 +450,16 @@ pub(crate) fn compile(
         }
     }
 
+    // Cheap parts first: `a & b` and `near(a, b)` stop at the first part
+    // that fails, so a regex or link check after a lexicon that did not
+    // match is never run. Results do not depend on the order.
+    for rule in &mut rules {
+        order_by_cost(&mut rule.cond, &regexes);
+    }
+    if let Some(ctx) = &mut context {
+        order_by_cost(&mut ctx.warning, &regexes);
+        order_by_cost(&mut ctx.solicitation, &regexes);
+    }
     let (automaton, patterns) = build_automaton(&lexicons)?;
     let mut rules_by_lexicon = vec![Vec::new(); lexicons.len()];
     let mut rules_without_lexicon_need = Vec::new();
@@ -616,6 +626,51 @@ fn resolve(e: &Expr, r: &Resolver<'_>) -> Result<Cond, (RuleErrorKind, String)> 
             atom => Cond::Distinct(atom, *n),
         },
     })
+}
+
+/// Rough cost of evaluating a condition once its lexicons are known.
+fn cost(c: &Cond, regexes: &[RegexAtom]) -> u32 {
+    match c {
+        Cond::Atom(AtomId::Lexicon(_)) => 0,
+        Cond::Atom(AtomId::Regex(r)) | Cond::Distinct(AtomId::Regex(r), _) => {
+            let re = &regexes[*r as usize];
+            let view = if re.view == View::Folded { 4 } else { 0 };
+            (if re.gate.is_some() { 2 } else { 4 }) + view
+        }
+        Cond::Distinct(..) => 0,
+        Cond::Atom(AtomId::Link(_)) => 6,
+        Cond::Not(x) => cost(x, regexes),
+        Cond::And(v) | Cond::Or(v) | Cond::AtLeast(_, v) => {
+            v.iter().map(|x| cost(x, regexes)).sum()
+        }
+        Cond::Near(a, b, _) | Cond::Before(a, b, _) => cost(a, regexes) + cost(b, regexes),
+    }
+}
+
+/// Reorders `&` parts and `near` operands cheapest first.
+fn order_by_cost(c: &mut Cond, regexes: &[RegexAtom]) {
+    match c {
+        Cond::And(parts) => {
+            parts.iter_mut().for_each(|p| order_by_cost(p, regexes));
+            parts.sort_by_key(|p| cost(p, regexes));
+        }
+        Cond::Or(parts) | Cond::AtLeast(_, parts) => {
+            parts.iter_mut().for_each(|p| order_by_cost(p, regexes))
+        }
+        Cond::Not(x) => order_by_cost(x, regexes),
+        Cond::Near(a, b, _) => {
+            order_by_cost(a, regexes);
+            order_by_cost(b, regexes);
+            if cost(b, regexes) < cost(a, regexes) {
+                std::mem::swap(a, b);
+            }
+        }
+        Cond::Before(a, b, _) => {
+            order_by_cost(a, regexes);
+            order_by_cost(b, regexes);
+        }
+        Cond::Atom(_) | Cond::Distinct(..) => {}
+    }
 }
 
 /// A set of atoms at least one of which must hold for `c` to hold.
