@@ -299,7 +299,7 @@ impl Worker<'_> {
                     self.error(&mut b, csv.as_mut(), &source, None, &error);
                 }
                 Item::Notice(n) => {
-                    let _ = writeln!(b.err, "fanzha: {n}");
+                    let _ = writeln!(b.err, "fanzha: {}", render::terminal_safe(&n));
                 }
             }
         }
@@ -358,7 +358,8 @@ impl Worker<'_> {
         if let Some(line) = lossy_at {
             let _ = writeln!(
                 b.err,
-                "fanzha: {source}:{line}: bytes that are not valid UTF-8 replaced with U+FFFD"
+                "fanzha: {}:{line}: bytes that are not valid UTF-8 replaced with U+FFFD",
+                render::terminal_safe(source)
             );
         }
     }
@@ -442,7 +443,12 @@ impl Worker<'_> {
                         .map(|s| format!(" {}:", render::terminal_safe(s)))
                         .unwrap_or_default();
                     let body = render::verdict_text(msg.text, v, self.lang);
-                    let _ = write!(b.out, "{}:{}:{who} ", source, msg.line);
+                    let _ = write!(
+                        b.out,
+                        "{}:{}:{who} ",
+                        render::terminal_safe(source),
+                        msg.line
+                    );
                     if self.color {
                         b.out.extend_from_slice(body.as_bytes());
                     } else {
@@ -519,10 +525,16 @@ impl Worker<'_> {
                 let _ = match at {
                     Some((line, record)) => writeln!(
                         b.err,
-                        "fanzha: {source}:{line}: record {record}: {}",
+                        "fanzha: {}:{line}: record {record}: {}",
+                        render::terminal_safe(source),
                         render::terminal_safe(error)
                     ),
-                    None => writeln!(b.err, "fanzha: {source}: {}", render::terminal_safe(error)),
+                    None => writeln!(
+                        b.err,
+                        "fanzha: {}: {}",
+                        render::terminal_safe(source),
+                        render::terminal_safe(error)
+                    ),
                 };
             }
         }
@@ -594,10 +606,10 @@ fn write_alert(
                 writeln!(
                     out,
                     "  - {}:{} {} {} score {:.1} [{}]",
-                    m.source,
+                    render::terminal_safe(&m.source),
                     m.line,
                     render::terminal_safe(m.sender.as_deref().unwrap_or("?")),
-                    m.time.as_deref().unwrap_or(""),
+                    render::terminal_safe(m.time.as_deref().unwrap_or("")),
                     m.score,
                     cats.join(", ")
                 )?;
