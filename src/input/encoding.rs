@@ -13,7 +13,8 @@
 //!    prefix cut inside a character makes it answer windows-1252), and GBK is decoded as
 //!    GB18030, its superset (4-byte sequences such as emoji decode too); a single-byte
 //!    answer (windows-1252...) for a prefix with more valid UTF-8 multi-byte characters
-//!    than bad sequences is overruled: that is damaged UTF-8.
+//!    than bad sequences is overruled: that is damaged UTF-8; and so is one for a
+//!    prefix that GB18030 decodes into mostly CJK characters (GBK with a few bad pairs).
 //!
 //! UTF-8 input is not run through a decoder at all: lines are validated one at a time
 //! (the fast path); invalid bytes are replaced, and the message is kept.
@@ -132,9 +133,30 @@ fn guess(prefix: &[u8], eof: bool) -> &'static Encoding {
         // multi-byte sequences almost never occur in real single-byte text, so
         // more of them than bad sequences means damaged UTF-8.
         UTF_8
+    } else if enc.is_single_byte() && mostly_gb18030(cut) {
+        // chardetng drops GBK at the first invalid GBK pair (one UTF-8 line in a
+        // GBK export is enough) and falls back to windows-1252: the whole file came
+        // out as mojibake. Text that GB18030 decodes into many CJK characters and
+        // few errors is Chinese.
+        GB18030
     } else {
         enc
     }
+}
+
+/// True when GB18030 decodes `bytes` into mostly CJK characters: at least 8, and
+/// at least 8 for every undecodable sequence.
+fn mostly_gb18030(bytes: &[u8]) -> bool {
+    let (text, _) = GB18030.decode_without_bom_handling(bytes);
+    let (mut cjk, mut bad) = (0usize, 0usize);
+    for c in text.chars() {
+        match c {
+            '\u{FFFD}' => bad += 1,
+            '\u{4E00}'..='\u{9FFF}' | '\u{3000}'..='\u{303F}' | '\u{FF00}'..='\u{FFEF}' => cjk += 1,
+            _ => {}
+        }
+    }
+    cjk >= 8 && cjk >= 8 * bad
 }
 
 /// Valid multi-byte UTF-8 characters and invalid sequences in the prefix. UTF-8 when
@@ -303,6 +325,13 @@ mod tests {
         // Short UTF-8 with two stray bytes: chardetng alone says windows-1252.
         let stray = b"ok\nbad \xFF\xFE\n\xE4\xB8\x93\xE4\xB8\x9A\xE8\xA7\xA3\xE5\xB0\x81\n";
         assert_eq!(guess(stray, true), UTF_8);
+        // GBK with one UTF-8 line: chardetng alone says windows-1252.
+        let mut gbk = GBK
+            .encode(&"您的微信账号已被冻结，请联系客服办理解封。\n".repeat(20))
+            .0
+            .into_owned();
+        gbk.extend_from_slice("utf8 行 解封\n".as_bytes());
+        assert_eq!(guess(&gbk, true), GB18030);
         // Real windows-1252 text stays windows-1252.
         let latin = b"caf\xE9 cr\xE8me br\xFBl\xE9e, \xE0 la carte, na\xEFve fa\xE7ade\n";
         assert_eq!(guess(latin, true), encoding_rs::WINDOWS_1252);
