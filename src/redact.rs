@@ -93,13 +93,19 @@ fn digit_at(text: &str, i: usize) -> Option<(u8, usize)> {
 /// True when the character ending at byte `i` (exclusive) / starting at `i`
 /// glues a number to a word: an ASCII letter or digit, or a full-width one.
 fn glued(text: &str, i: usize, before: bool) -> bool {
-    let c = if before {
-        text[..i].chars().next_back()
+    let mut chars: Box<dyn Iterator<Item = char>> = if before {
+        Box::new(text[..i].chars().rev())
     } else {
-        text[i..].chars().next()
+        Box::new(text[i..].chars())
     };
-    match c {
-        Some(c) => c.is_ascii_alphanumeric() || ('０'..='９').contains(&c) || c == '_',
+    let is_mask = |c: char| matches!(c, '*' | '＊');
+    match chars.next() {
+        // A mask next to digits, or one separator away, is an already redacted
+        // number (this keeps `redact` idempotent).
+        Some(c) if is_separator(c) => chars.next().is_some_and(is_mask),
+        Some(c) => {
+            c.is_ascii_alphanumeric() || ('０'..='９').contains(&c) || c == '_' || is_mask(c)
+        }
         None => false,
     }
 }
