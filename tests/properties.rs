@@ -327,6 +327,8 @@ fn fuzz_long() {
     let config = Config {
         cases,
         max_shrink_iters: 10_000,
+        // The shrunk failing input is printed; add it to a unit test.
+        failure_persistence: None,
         ..Config::default()
     };
     let start = Instant::now();
