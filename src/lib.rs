@@ -280,6 +280,7 @@ pub mod eval;
 pub mod input;
 pub mod links;
 pub mod normalize;
+pub mod redact;
 pub mod reload;
 pub mod rules;
 pub mod scan;

@@ -28,7 +28,10 @@ fn main() -> ExitCode {
                 return ExitCode::from(0);
             }
             let msg: Vec<String> = err.chain().map(|e| e.to_string()).collect();
-            eprintln!("fanzha: error: {}", dedup_chain(msg).join(": "));
+            eprintln!(
+                "fanzha: error: {}",
+                cli::render::terminal_safe(&dedup_chain(msg).join(": "))
+            );
             ExitCode::from(2)
         }
     }

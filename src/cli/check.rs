@@ -6,7 +6,7 @@ use std::process::ExitCode;
 use anyhow::Context;
 use clap::{Args, ValueEnum};
 
-use super::{render, Lang, RuleArgs};
+use super::{render, Lang, RedactArgs, RuleArgs};
 
 /// Arguments of `fanzha check`.
 #[derive(Debug, Args)]
@@ -19,6 +19,9 @@ pub struct CheckArgs {
     /// Language of the advice in text output.
     #[arg(long, value_enum, default_value_t = Lang::Auto)]
     pub lang: Lang,
+    /// Personal numbers in the output.
+    #[command(flatten)]
+    pub redact: RedactArgs,
     /// Rule selection.
     #[command(flatten)]
     pub rules: RuleArgs,
@@ -48,8 +51,14 @@ pub fn run(args: CheckArgs) -> anyhow::Result<ExitCode> {
     let mut out = anstream::stdout().lock();
     let mut any_scam = false;
     for text in &texts {
-        let verdict = engine.classify(text);
+        let mut verdict = engine.classify(text);
         any_scam |= verdict.is_scam();
+        let shown = if args.redact.on() {
+            fanzha::redact::redact_verdict(text, &mut verdict)
+        } else {
+            text.clone()
+        };
+        let text = &shown;
         match args.format {
             CheckFormat::Text => {
                 write!(out, "{}", render::verdict_text(text, &verdict, args.lang))?

@@ -82,6 +82,25 @@ impl RuleArgs {
     }
 }
 
+/// `--redact` / `--no-redact`, shared by `check` and `scan`.
+#[derive(Debug, Args, Clone, Copy)]
+pub struct RedactArgs {
+    /// Mask verification codes, phone numbers, ID-card and bank-card numbers
+    /// in the output (the default; verdicts are made on the original text).
+    #[arg(long, overrides_with = "no_redact")]
+    pub redact: bool,
+    /// Show message text as it is, personal numbers included.
+    #[arg(long, overrides_with = "redact")]
+    pub no_redact: bool,
+}
+
+impl RedactArgs {
+    /// True unless `--no-redact` was given last.
+    pub fn on(&self) -> bool {
+        !self.no_redact
+    }
+}
+
 /// Language of advice in text output.
 #[derive(Debug, Clone, Copy, ValueEnum, PartialEq, Eq)]
 pub enum Lang {

@@ -1,6 +1,7 @@
 //! Human-readable rendering of verdicts, with the matched spans
 //! highlighted, and terminal-safe text.
 
+use std::borrow::Cow;
 use std::fmt::Write as _;
 
 use anstyle::{AnsiColor, Effects, Style};
@@ -29,8 +30,11 @@ pub fn label_style(label: Label) -> Style {
 /// Makes text safe to print on a terminal: control characters, escape
 /// sequences and bidi overrides in a message are shown as `\u{..}` instead
 /// of being interpreted by the terminal.
-pub fn terminal_safe(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
+pub fn terminal_safe(text: &str) -> Cow<'_, str> {
+    if !text.chars().any(needs_escape) {
+        return Cow::Borrowed(text);
+    }
+    let mut out = String::with_capacity(text.len() + 8);
     for c in text.chars() {
         if needs_escape(c) {
             let _ = write!(out, "\\u{{{:x}}}", c as u32);
@@ -38,7 +42,7 @@ pub fn terminal_safe(text: &str) -> String {
             out.push(c);
         }
     }
-    out
+    Cow::Owned(out)
 }
 
 fn needs_escape(c: char) -> bool {

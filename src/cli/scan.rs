@@ -5,6 +5,7 @@
 //! rayon worker; the main thread only writes the finished bytes in input order,
 //! keeps the statistics and tracks conversations. See `src/scan.rs`.
 
+use std::borrow::Cow;
 use std::collections::BTreeMap;
 use std::io::{IsTerminal, Write};
 use std::path::PathBuf;
@@ -19,13 +20,14 @@ use fanzha::conversation::{
     ConversationAlert, ConversationOptions, ConversationTracker, Evidence, Observed,
 };
 use fanzha::input::{encoding_for_label, InputFormat, ReadOptions};
+use fanzha::redact::redact;
 use fanzha::scan::{par_batches_ordered, PipelineOptions, PoolError};
 use fanzha::{Engine, Hit, Label, LinkHit, Verdict};
 use serde::Serialize;
 
 use super::scan_input::{list_sources, Counters, Item, Items};
 use super::scan_lines::{self, Chunk, MAX_LINE_BYTES};
-use super::{render, Lang, RuleArgs};
+use super::{render, Lang, RedactArgs, RuleArgs};
 
 /// Arguments of `fanzha scan`.
 #[derive(Debug, Args)]
@@ -88,6 +90,9 @@ pub struct ScanArgs {
     /// message comes out clean).
     #[arg(long, hide = true)]
     pub no_classify: bool,
+    /// Personal numbers in the output.
+    #[command(flatten)]
+    pub redact: RedactArgs,
     /// Rule selection.
     #[command(flatten)]
     pub rules: RuleArgs,
@@ -242,6 +247,7 @@ struct Worker<'a> {
     classify: bool,
     color: bool,
     lang: Lang,
+    redact: bool,
 }
 
 fn label_index(l: Label) -> usize {
@@ -299,7 +305,7 @@ impl Worker<'_> {
                     self.error(&mut b, csv.as_mut(), &source, None, &error);
                 }
                 Item::Notice(n) => {
-                    let _ = writeln!(b.err, "fanzha: {n}");
+                    let _ = writeln!(b.err, "fanzha: {}", render::terminal_safe(&n));
                 }
             }
         }
@@ -358,21 +364,45 @@ impl Worker<'_> {
         if let Some(line) = lossy_at {
             let _ = writeln!(
                 b.err,
-                "fanzha: {source}:{line}: bytes that are not valid UTF-8 replaced with U+FFFD"
+                "fanzha: {}:{line}: bytes that are not valid UTF-8 replaced with U+FFFD",
+                render::terminal_safe(source)
             );
         }
     }
 
-    fn message(
+    fn message<'a>(
         &self,
         b: &mut BatchOut,
         csv: Option<&mut csv::Writer<Vec<u8>>>,
         source: &str,
-        msg: View<'_>,
+        msg: View<'a>,
         v: &Verdict,
     ) {
         b.stats.messages += 1;
         b.stats.labels[label_index(v.label)] += 1;
+        // What is shown: personal numbers masked unless --no-redact (the
+        // verdict was made on the original text; spans keep their offsets).
+        let redacted_v;
+        let print = !self.only_flagged || v.label != Label::Clean;
+        let (text, v) = match self.redact && (print || self.conversations) {
+            true if matches!(redact(msg.text), Cow::Owned(_)) || !v.links.is_empty() => {
+                let mut rv = v.clone();
+                let t = fanzha::redact::redact_verdict(msg.text, &mut rv);
+                redacted_v = rv;
+                (Cow::Owned(t), &redacted_v)
+            }
+            _ => (Cow::Borrowed(msg.text), v),
+        };
+        let shown = |s: Option<&'a str>| -> Option<Cow<'a, str>> {
+            s.map(|s| {
+                if self.redact && (print || self.conversations) {
+                    redact(s)
+                } else {
+                    Cow::Borrowed(s)
+                }
+            })
+        };
+        let (sender, chat) = (shown(msg.sender), shown(msg.chat));
         let categories = v.categories();
         if v.label != Label::Clean {
             for c in &categories {
@@ -384,7 +414,7 @@ impl Worker<'_> {
                 }
             }
         }
-        if !self.only_flagged || v.label != Label::Clean {
+        if print {
             match self.format {
                 ScanFormat::Jsonl => {
                     let rec = MsgRecord {
@@ -393,13 +423,13 @@ impl Worker<'_> {
                         line: msg.line,
                         record: msg.record,
                         id: msg.id,
-                        chat: msg.chat,
-                        sender: msg.sender,
+                        chat: chat.as_deref(),
+                        sender: sender.as_deref(),
                         time: msg.time,
                         label: v.label,
                         score: v.score,
                         categories,
-                        text: msg.text,
+                        text: &text,
                         hits: &v.hits,
                         warning_context: v.warning_context,
                         links: &v.links,
@@ -424,25 +454,30 @@ impl Worker<'_> {
                             &line,
                             &record,
                             msg.id.unwrap_or(""),
-                            msg.chat.unwrap_or(""),
-                            msg.sender.unwrap_or(""),
+                            chat.as_deref().unwrap_or(""),
+                            sender.as_deref().unwrap_or(""),
                             msg.time.unwrap_or(""),
                             v.label.as_str(),
                             &score,
                             &categories.join(";"),
                             &rules.join(";"),
-                            msg.text,
+                            &text,
                             "",
                         ]);
                     }
                 }
                 ScanFormat::Text => {
-                    let who = msg
-                        .sender
+                    let who = sender
+                        .as_deref()
                         .map(|s| format!(" {}:", render::terminal_safe(s)))
                         .unwrap_or_default();
-                    let body = render::verdict_text(msg.text, v, self.lang);
-                    let _ = write!(b.out, "{}:{}:{who} ", source, msg.line);
+                    let body = render::verdict_text(&text, v, self.lang);
+                    let _ = write!(
+                        b.out,
+                        "{}:{}:{who} ",
+                        render::terminal_safe(source),
+                        msg.line
+                    );
                     if self.color {
                         b.out.extend_from_slice(body.as_bytes());
                     } else {
@@ -472,7 +507,7 @@ impl Worker<'_> {
                             source: source.to_string(),
                             line: msg.line,
                             record: msg.record,
-                            sender: msg.sender.map(str::to_string),
+                            sender: sender.as_deref().map(str::to_string),
                             time: msg.time.map(str::to_string),
                             label: v.label,
                             score: v.score,
@@ -493,6 +528,12 @@ impl Worker<'_> {
         error: &str,
     ) {
         b.stats.errors += 1;
+        let error = if self.redact {
+            redact(error)
+        } else {
+            Cow::Borrowed(error)
+        };
+        let error: &str = &error;
         match self.format {
             ScanFormat::Jsonl => {
                 let rec = ErrRecord {
@@ -519,10 +560,16 @@ impl Worker<'_> {
                 let _ = match at {
                     Some((line, record)) => writeln!(
                         b.err,
-                        "fanzha: {source}:{line}: record {record}: {}",
+                        "fanzha: {}:{line}: record {record}: {}",
+                        render::terminal_safe(source),
                         render::terminal_safe(error)
                     ),
-                    None => writeln!(b.err, "fanzha: {source}: {}", render::terminal_safe(error)),
+                    None => writeln!(
+                        b.err,
+                        "fanzha: {}: {}",
+                        render::terminal_safe(source),
+                        render::terminal_safe(error)
+                    ),
                 };
             }
         }
@@ -535,7 +582,17 @@ fn write_alert(
     format: ScanFormat,
     a: &ConversationAlert,
     color: bool,
+    redact_on: bool,
 ) -> anyhow::Result<()> {
+    let redacted;
+    let a = if redact_on {
+        let mut r = a.clone();
+        r.chat = redact(&r.chat).into_owned();
+        redacted = r;
+        &redacted
+    } else {
+        a
+    };
     match format {
         ScanFormat::Jsonl => {
             serde_json::to_writer(
@@ -594,10 +651,10 @@ fn write_alert(
                 writeln!(
                     out,
                     "  - {}:{} {} {} score {:.1} [{}]",
-                    m.source,
+                    render::terminal_safe(&m.source),
                     m.line,
                     render::terminal_safe(m.sender.as_deref().unwrap_or("?")),
-                    m.time.as_deref().unwrap_or(""),
+                    render::terminal_safe(m.time.as_deref().unwrap_or("")),
                     m.score,
                     cats.join(", ")
                 )?;
@@ -658,6 +715,7 @@ pub fn run(args: ScanArgs) -> anyhow::Result<ExitCode> {
         classify: !args.no_classify,
         color,
         lang: args.lang,
+        redact: args.redact.on(),
     };
     let mut tracker = args.conversations.then(|| {
         ConversationTracker::new(ConversationOptions {
@@ -724,7 +782,13 @@ pub fn run(args: ScanArgs) -> anyhow::Result<ExitCode> {
                         ConvItem::Tick(k) => t.tick(&k),
                         ConvItem::Observe(k, o) => {
                             if let Some(a) = t.observe(&k, o) {
-                                write_alert(&mut alert_buf, args.format, &a, color)?;
+                                write_alert(
+                                    &mut alert_buf,
+                                    args.format,
+                                    &a,
+                                    color,
+                                    args.redact.on(),
+                                )?;
                             }
                         }
                     }

@@ -11,7 +11,10 @@
 //!    U+FFFD, the lines are kept);
 //! 4. otherwise `chardetng` guesses from the prefix cut at its last newline (feeding a
 //!    prefix cut inside a character makes it answer windows-1252), and GBK is decoded as
-//!    GB18030, its superset (4-byte sequences such as emoji decode too).
+//!    GB18030, its superset (4-byte sequences such as emoji decode too); a single-byte
+//!    answer (windows-1252...) for a prefix with more valid UTF-8 multi-byte characters
+//!    than bad sequences is overruled: that is damaged UTF-8; and so is one for a
+//!    prefix that GB18030 decodes into mostly CJK characters (GBK with a few bad pairs).
 //!
 //! UTF-8 input is not run through a decoder at all: lines are validated one at a time
 //! (the fast path); invalid bytes are replaced, and the message is kept.
@@ -103,7 +106,8 @@ pub(crate) fn sniff(prefix: &[u8], eof: bool, forced: Option<&'static Encoding>)
 
 /// Guesses the encoding of a BOM-less prefix.
 fn guess(prefix: &[u8], eof: bool) -> &'static Encoding {
-    if mostly_utf8(prefix, eof) {
+    let (good_multibyte, bad) = utf8_counts(prefix, eof);
+    if bad == 0 || good_multibyte >= 8 * bad {
         return UTF_8;
     }
     // Cut at the last newline so that chardetng never sees a split character.
@@ -122,14 +126,43 @@ fn guess(prefix: &[u8], eof: bool) -> &'static Encoding {
     let enc = det.guess(None, chardetng::Utf8Detection::Allow);
     if enc == GBK {
         GB18030
+    } else if enc.is_single_byte() && good_multibyte > bad {
+        // A short UTF-8 text with a few stray bytes makes chardetng answer
+        // windows-1252 (and every Chinese character turns into mojibake that no
+        // rule matches: two bad bytes were enough to hide a scam). Valid UTF-8
+        // multi-byte sequences almost never occur in real single-byte text, so
+        // more of them than bad sequences means damaged UTF-8.
+        UTF_8
+    } else if enc.is_single_byte() && mostly_gb18030(cut) {
+        // chardetng drops GBK at the first invalid GBK pair (one UTF-8 line in a
+        // GBK export is enough) and falls back to windows-1252: the whole file came
+        // out as mojibake. Text that GB18030 decodes into many CJK characters and
+        // few errors is Chinese.
+        GB18030
     } else {
         enc
     }
 }
 
-/// True when the prefix is valid UTF-8, or valid except for a few bad sequences among
-/// many good multi-byte characters (a mostly-UTF-8 file with some damage).
-fn mostly_utf8(prefix: &[u8], eof: bool) -> bool {
+/// True when GB18030 decodes `bytes` into mostly CJK characters: at least 8, and
+/// at least 8 for every undecodable sequence.
+fn mostly_gb18030(bytes: &[u8]) -> bool {
+    let (text, _) = GB18030.decode_without_bom_handling(bytes);
+    let (mut cjk, mut bad) = (0usize, 0usize);
+    for c in text.chars() {
+        match c {
+            '\u{FFFD}' => bad += 1,
+            '\u{4E00}'..='\u{9FFF}' | '\u{3000}'..='\u{303F}' | '\u{FF00}'..='\u{FFEF}' => cjk += 1,
+            _ => {}
+        }
+    }
+    cjk >= 8 && cjk >= 8 * bad
+}
+
+/// Valid multi-byte UTF-8 characters and invalid sequences in the prefix. UTF-8 when
+/// there are no bad ones, or few among many good ones (a mostly-UTF-8 file with some
+/// damage).
+fn utf8_counts(prefix: &[u8], eof: bool) -> (usize, usize) {
     let mut rest = prefix;
     let mut bad = 0usize;
     let mut good_multibyte = 0usize;
@@ -157,7 +190,7 @@ fn mostly_utf8(prefix: &[u8], eof: bool) -> bool {
             }
         }
     }
-    bad == 0 || good_multibyte >= 8 * bad
+    (good_multibyte, bad)
 }
 
 /// Decodes the prefix for format detection (lossy; cut at the last newline unless it is
@@ -289,6 +322,19 @@ mod tests {
         // A UTF-8 prefix cut inside a character is still UTF-8.
         let s = "解封费用".as_bytes();
         assert_eq!(guess(&s[..s.len() - 1], false), UTF_8);
+        // Short UTF-8 with two stray bytes: chardetng alone says windows-1252.
+        let stray = b"ok\nbad \xFF\xFE\n\xE4\xB8\x93\xE4\xB8\x9A\xE8\xA7\xA3\xE5\xB0\x81\n";
+        assert_eq!(guess(stray, true), UTF_8);
+        // GBK with one UTF-8 line: chardetng alone says windows-1252.
+        let mut gbk = GBK
+            .encode(&"您的微信账号已被冻结，请联系客服办理解封。\n".repeat(20))
+            .0
+            .into_owned();
+        gbk.extend_from_slice("utf8 行 解封\n".as_bytes());
+        assert_eq!(guess(&gbk, true), GB18030);
+        // Real windows-1252 text stays windows-1252.
+        let latin = b"caf\xE9 cr\xE8me br\xFBl\xE9e, \xE0 la carte, na\xEFve fa\xE7ade\n";
+        assert_eq!(guess(latin, true), encoding_rs::WINDOWS_1252);
     }
 
     #[test]

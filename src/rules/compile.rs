@@ -590,8 +590,15 @@ fn compile_condition(
     resolver: &Resolver<'_>,
     used: &mut std::collections::HashSet<String>,
 ) -> Result<Cond, (RuleErrorKind, String)> {
-    let expr = expr::parse(src)
-        .map_err(|e| (RuleErrorKind::Condition, format!("condition {e}: `{src}`")))?;
+    let expr = expr::parse(src).map_err(|e| {
+        // Quote the condition, but not a 100 KB one in full: an error is one line.
+        let shown: String = src.chars().take(120).collect();
+        let more = if shown.len() < src.len() { "..." } else { "" };
+        (
+            RuleErrorKind::Condition,
+            format!("condition {e}: `{shown}{more}`"),
+        )
+    })?;
     expr.visit_names(&mut |n| {
         used.insert(n.to_string());
     });

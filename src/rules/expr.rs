@@ -145,7 +145,14 @@ struct Parser {
     toks: Vec<(Tok, usize)>,
     pos: usize,
     end_column: usize,
+    /// Nesting of parentheses, function calls and `!` so far.
+    depth: usize,
 }
+
+/// Deepest nesting of parentheses, function calls and `!` a condition may
+/// have: the parser (and every walk of the tree) recurses once per level, and
+/// a rule file with 100,000 `(` must give an error, not a stack overflow.
+pub(crate) const MAX_DEPTH: usize = 64;
 
 /// Parses a condition.
 pub(crate) fn parse(src: &str) -> Result<Expr, ExprError> {
@@ -154,6 +161,7 @@ pub(crate) fn parse(src: &str) -> Result<Expr, ExprError> {
         toks: lexer.toks,
         pos: 0,
         end_column: src.chars().count() + 1,
+        depth: 0,
     };
     if p.toks.is_empty() {
         return Err(ExprError {
@@ -218,7 +226,27 @@ impl Parser {
         }
     }
 
+    /// Runs `f` one nesting level deeper; an error past [`MAX_DEPTH`].
+    fn nested(
+        &mut self,
+        f: impl FnOnce(&mut Self) -> Result<Expr, ExprError>,
+    ) -> Result<Expr, ExprError> {
+        if self.depth >= MAX_DEPTH {
+            return self.err(format!(
+                "condition nested more than {MAX_DEPTH} levels deep"
+            ));
+        }
+        self.depth += 1;
+        let r = f(self);
+        self.depth -= 1;
+        r
+    }
+
     fn or(&mut self) -> Result<Expr, ExprError> {
+        self.nested(Self::or_inner)
+    }
+
+    fn or_inner(&mut self) -> Result<Expr, ExprError> {
         let mut parts = vec![self.and()?];
         while self.peek() == Some(&Tok::Or) {
             self.pos += 1;
@@ -247,7 +275,7 @@ impl Parser {
     fn unary(&mut self) -> Result<Expr, ExprError> {
         if self.peek() == Some(&Tok::Not) {
             self.pos += 1;
-            return Ok(Expr::Not(Box::new(self.unary()?)));
+            return Ok(Expr::Not(Box::new(self.nested(Self::unary)?)));
         }
         self.primary()
     }
@@ -407,5 +435,23 @@ mod tests {
             .contains("unknown function"));
         assert_eq!(parse("a ^ b").unwrap_err().column, 3);
         assert!(parse("").is_err());
+    }
+
+    #[test]
+    fn deep_nesting_is_an_error_not_a_stack_overflow() {
+        let ok = format!(
+            "{}a{}",
+            "(".repeat(MAX_DEPTH - 1),
+            ")".repeat(MAX_DEPTH - 1)
+        );
+        assert_eq!(parse(&ok).unwrap(), n("a"));
+        for deep in [
+            format!("{}a{}", "(".repeat(100_000), ")".repeat(100_000)),
+            format!("{}a", "!".repeat(100_000)),
+            format!("{}a{}", "near(".repeat(100_000), ", b, 3)".repeat(100_000)),
+        ] {
+            let e = parse(&deep).unwrap_err();
+            assert!(e.message.contains("nested more than"), "{}", e.message);
+        }
     }
 }
