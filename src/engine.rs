@@ -342,16 +342,8 @@ impl Engine {
         if ev.s.links.is_none() && ev.might_contain_link() {
             ev.links();
         }
-        if let Some(found) = &ev.s.links {
-            verdict.links = found
-                .iter()
-                .map(|l| LinkHit {
-                    span: span_of(text, l.pos.os as usize, l.pos.oe as usize),
-                    report: l.report.clone(),
-                })
-                .collect();
-        }
         if fired.is_empty() {
+            verdict.links = take_links(text, ev.s);
             return verdict;
         }
 
@@ -394,6 +386,8 @@ impl Engine {
                 spans: merge_spans(text, positions),
             });
         }
+        // Last: the conditions above may still look at the links.
+        verdict.links = take_links(text, ev.s);
         verdict.score = (verdict.score * 1000.0).round() / 1000.0;
         verdict.label = if verdict.score >= self.scam_threshold {
             Label::Scam
@@ -497,6 +491,8 @@ struct Scratch {
     lex_hits: Vec<Vec<Pos>>,
     touched: Vec<u32>,
     regex_hits: Vec<Option<Vec<Pos>>>,
+    /// Indices of `regex_hits` computed for the current message.
+    regex_done: Vec<u32>,
     links: Option<Vec<FoundAndJudged>>,
     link_possible: Option<bool>,
     /// Rule indices worth evaluating for the current message.
@@ -521,8 +517,18 @@ impl Scratch {
         if self.lex_hits.len() < c.lexicons.len() {
             self.lex_hits.resize_with(c.lexicons.len(), Vec::new);
         }
-        self.regex_hits.clear();
-        self.regex_hits.resize_with(c.regexes.len(), || None);
+        // Only the regexes the last message ran are reset: most messages
+        // run few of them.
+        for &i in &self.regex_done {
+            if let Some(slot) = self.regex_hits.get_mut(i as usize) {
+                *slot = None;
+            }
+        }
+        self.regex_done.clear();
+        if self.regex_hits.len() != c.regexes.len() {
+            self.regex_hits.clear();
+            self.regex_hits.resize_with(c.regexes.len(), || None);
+        }
         self.links = None;
         self.link_possible = None;
     }
@@ -776,6 +782,7 @@ impl Eval<'_> {
         if self.s.regex_hits[i].is_some() {
             return;
         }
+        self.s.regex_done.push(i as u32);
         if !self.regex_may_match(i) {
             self.s.regex_hits[i] = Some(Vec::new());
             return;
@@ -904,6 +911,20 @@ fn gap(view: &ViewBuf, a: &Pos, b: &Pos) -> usize {
     } else {
         0
     }
+}
+
+/// Moves the links found in the message into the verdict's form (the
+/// scratch is reset before the next message anyway).
+fn take_links(text: &str, s: &mut Scratch) -> Vec<LinkHit> {
+    s.links
+        .take()
+        .unwrap_or_default()
+        .into_iter()
+        .map(|l| LinkHit {
+            span: span_of(text, l.pos.os as usize, l.pos.oe as usize),
+            report: l.report,
+        })
+        .collect()
 }
 
 fn cut(text: &str, max: usize) -> (&str, bool) {
