@@ -328,6 +328,9 @@ impl Engine {
             if !ev.possible(rule.need.as_deref()) {
                 continue;
             }
+            if !ev.holds(&rule.cond) {
+                continue;
+            }
             if let Some(pos) = ev.eval(&rule.cond) {
                 fired.push((i, pos));
             }
@@ -339,16 +342,8 @@ impl Engine {
         if ev.s.links.is_none() && ev.might_contain_link() {
             ev.links();
         }
-        if let Some(found) = &ev.s.links {
-            verdict.links = found
-                .iter()
-                .map(|l| LinkHit {
-                    span: span_of(text, l.pos.os as usize, l.pos.oe as usize),
-                    report: l.report.clone(),
-                })
-                .collect();
-        }
         if fired.is_empty() {
+            verdict.links = take_links(text, ev.s);
             return verdict;
         }
 
@@ -359,8 +354,8 @@ impl Engine {
         // test); rules may bring their own solicitation test.
         let mut context = None;
         if let (true, Some(ctx)) = (needs_context, &self.compiled.context) {
-            if ev.eval(&ctx.warning).is_some() {
-                context = Some((ctx.dampen, ev.eval(&ctx.solicitation).is_some()));
+            if ev.holds(&ctx.warning) {
+                context = Some((ctx.dampen, ev.holds(&ctx.solicitation)));
             }
         }
 
@@ -370,7 +365,7 @@ impl Engine {
             let dampened = match context {
                 Some((_, solicits)) if info.context == ContextMode::Dampen => {
                     match &rule.solicitation {
-                        Some(own) => ev.eval(own).is_none(),
+                        Some(own) => !ev.holds(own),
                         None => !solicits,
                     }
                 }
@@ -391,6 +386,8 @@ impl Engine {
                 spans: merge_spans(text, positions),
             });
         }
+        // Last: the conditions above may still look at the links.
+        verdict.links = take_links(text, ev.s);
         verdict.score = (verdict.score * 1000.0).round() / 1000.0;
         verdict.label = if verdict.score >= self.scam_threshold {
             Label::Scam
@@ -494,6 +491,8 @@ struct Scratch {
     lex_hits: Vec<Vec<Pos>>,
     touched: Vec<u32>,
     regex_hits: Vec<Option<Vec<Pos>>>,
+    /// Indices of `regex_hits` computed for the current message.
+    regex_done: Vec<u32>,
     links: Option<Vec<FoundAndJudged>>,
     link_possible: Option<bool>,
     /// Rule indices worth evaluating for the current message.
@@ -518,8 +517,18 @@ impl Scratch {
         if self.lex_hits.len() < c.lexicons.len() {
             self.lex_hits.resize_with(c.lexicons.len(), Vec::new);
         }
-        self.regex_hits.clear();
-        self.regex_hits.resize_with(c.regexes.len(), || None);
+        // Only the regexes the last message ran are reset: most messages
+        // run few of them.
+        for &i in &self.regex_done {
+            if let Some(slot) = self.regex_hits.get_mut(i as usize) {
+                *slot = None;
+            }
+        }
+        self.regex_done.clear();
+        if self.regex_hits.len() != c.regexes.len() {
+            self.regex_hits.clear();
+            self.regex_hits.resize_with(c.regexes.len(), || None);
+        }
         self.links = None;
         self.link_possible = None;
     }
@@ -550,6 +559,116 @@ impl Eval<'_> {
             .s
             .link_possible
             .get_or_insert_with(|| links::might_contain_link(self.text))
+    }
+
+    /// Whether `c` holds: the same answer as `self.eval(c).is_some()`, but
+    /// without collecting evidence positions (no allocation for the common
+    /// case of lexicon and regex atoms).
+    fn holds(&mut self, c: &Cond) -> bool {
+        match c {
+            Cond::Atom(a) => self.atom_holds(*a),
+            Cond::Not(inner) => !self.holds(inner),
+            Cond::And(parts) => parts.iter().all(|p| self.holds(p)),
+            Cond::Or(parts) => parts.iter().any(|p| self.holds(p)),
+            Cond::Distinct(atom @ (AtomId::Lexicon(_) | AtomId::Regex(_)), n) => {
+                self.atom_holds(*atom);
+                let positions = self.atom_slice_ready(*atom);
+                let view = &self.s.norm.compact.text;
+                let mut seen: Vec<&str> = Vec::new();
+                for p in positions {
+                    let t = view.get(p.cs as usize..p.ce as usize).unwrap_or_default();
+                    if !seen.contains(&t) {
+                        seen.push(t);
+                        if seen.len() >= *n {
+                            return true;
+                        }
+                    }
+                }
+                seen.len() >= *n
+            }
+            Cond::AtLeast(n, parts) => {
+                let mut count = 0;
+                for p in parts {
+                    if count >= *n {
+                        break;
+                    }
+                    if self.holds(p) {
+                        count += 1;
+                    }
+                }
+                count >= *n
+            }
+            Cond::Near(a, b, max) => match (plain_atoms(a), plain_atoms(b)) {
+                (Some(x), Some(y)) => self.any_pair(x, y, |p, q, view| gap(view, p, q) <= *max),
+                _ => self.eval(c).is_some(),
+            },
+            Cond::Before(a, b, max) => match (plain_atoms(a), plain_atoms(b)) {
+                (Some(x), Some(y)) => self.any_pair(x, y, |p, q, view| {
+                    p.ce <= q.cs && max.is_none_or(|m| gap(view, p, q) <= m)
+                }),
+                _ => self.eval(c).is_some(),
+            },
+            Cond::Distinct(..) => self.eval(c).is_some(),
+        }
+    }
+
+    /// Whether an atom has at least one position.
+    fn atom_holds(&mut self, a: AtomId) -> bool {
+        match a {
+            AtomId::Lexicon(i) => !self.s.lex_hits[i as usize].is_empty(),
+            AtomId::Regex(i) => {
+                self.ensure_regex(i as usize);
+                self.s.regex_hits[i as usize]
+                    .as_ref()
+                    .is_some_and(|v| !v.is_empty())
+            }
+            AtomId::Link(l) => self.links().iter().any(|f| link_matches(f, l)),
+        }
+    }
+
+    /// Whether some pair of positions, one of an atom of `a` and one of an
+    /// atom of `b` (lexicon or regex atoms, see [`plain_atoms`]), passes `ok`.
+    fn any_pair(
+        &mut self,
+        a: &[Cond],
+        b: &[Cond],
+        ok: impl Fn(&Pos, &Pos, &ViewBuf) -> bool,
+    ) -> bool {
+        // Compute every atom first (as `eval` would), then compare in place.
+        let mut any_a = false;
+        for x in a {
+            any_a |= self.atom_holds(atom_of(x));
+        }
+        if !any_a {
+            return false;
+        }
+        let mut any_b = false;
+        for y in b {
+            any_b |= self.atom_holds(atom_of(y));
+        }
+        if !any_b {
+            return false;
+        }
+        let view = &self.s.norm.compact;
+        a.iter().any(|x| {
+            let pa = self.atom_slice_ready(atom_of(x));
+            pa.iter().any(|p| {
+                b.iter().any(|y| {
+                    self.atom_slice_ready(atom_of(y))
+                        .iter()
+                        .any(|q| ok(p, q, view))
+                })
+            })
+        })
+    }
+
+    /// The positions of a lexicon or regex atom already computed.
+    fn atom_slice_ready(&self, a: AtomId) -> &[Pos] {
+        match a {
+            AtomId::Lexicon(i) => &self.s.lex_hits[i as usize],
+            AtomId::Regex(i) => self.s.regex_hits[i as usize].as_deref().unwrap_or(&[]),
+            AtomId::Link(_) => &[],
+        }
     }
 
     fn eval(&mut self, c: &Cond) -> Option<Vec<Pos>> {
@@ -654,12 +773,19 @@ impl Eval<'_> {
     }
 
     fn regex(&mut self, i: usize) -> Vec<Pos> {
-        if let Some(p) = &self.s.regex_hits[i] {
-            return p.clone();
+        self.ensure_regex(i);
+        self.s.regex_hits[i].clone().unwrap_or_default()
+    }
+
+    /// Runs regex `i` (once per message) and caches its positions.
+    fn ensure_regex(&mut self, i: usize) {
+        if self.s.regex_hits[i].is_some() {
+            return;
         }
+        self.s.regex_done.push(i as u32);
         if !self.regex_may_match(i) {
             self.s.regex_hits[i] = Some(Vec::new());
-            return Vec::new();
+            return;
         }
         let atom = &self.engine.compiled.regexes[i];
         let mut out = Vec::new();
@@ -692,8 +818,7 @@ impl Eval<'_> {
                 oe: oe as u32,
             });
         }
-        self.s.regex_hits[i] = Some(out.clone());
-        out
+        self.s.regex_hits[i] = Some(out);
     }
 
     fn links(&mut self) -> &[FoundAndJudged] {
@@ -738,18 +863,41 @@ impl Eval<'_> {
     fn link_atom(&mut self, atom: LinkAtom) -> Vec<Pos> {
         self.links()
             .iter()
-            .filter(|l| match atom {
-                LinkAtom::Any => true,
-                LinkAtom::NonOfficial => l.report.verdict != LinkVerdict::Official,
-                LinkAtom::Flagged => matches!(
-                    l.report.verdict,
-                    LinkVerdict::Suspicious | LinkVerdict::Phishing
-                ),
-                LinkAtom::Verdict(v) => l.report.verdict == v,
-                LinkAtom::Feature(f) => l.report.features.contains(&f),
-            })
+            .filter(|l| link_matches(l, atom))
             .map(|l| l.pos)
             .collect()
+    }
+}
+
+/// The operands of `c` when it is a lexicon or regex atom, or an `|` of
+/// such atoms: conditions whose positions are the union of their atoms'.
+fn plain_atoms(c: &Cond) -> Option<&[Cond]> {
+    let plain = |c: &Cond| matches!(c, Cond::Atom(AtomId::Lexicon(_) | AtomId::Regex(_)));
+    match c {
+        Cond::Atom(_) if plain(c) => Some(std::slice::from_ref(c)),
+        Cond::Or(parts) if !parts.is_empty() && parts.iter().all(plain) => Some(parts),
+        _ => None,
+    }
+}
+
+/// The atom of a condition [`plain_atoms`] accepted.
+fn atom_of(c: &Cond) -> AtomId {
+    match c {
+        Cond::Atom(a) => *a,
+        _ => unreachable!("plain_atoms only returns atoms"),
+    }
+}
+
+fn link_matches(l: &FoundAndJudged, atom: LinkAtom) -> bool {
+    match atom {
+        LinkAtom::Any => true,
+        LinkAtom::NonOfficial => l.report.verdict != LinkVerdict::Official,
+        LinkAtom::Flagged => matches!(
+            l.report.verdict,
+            LinkVerdict::Suspicious | LinkVerdict::Phishing
+        ),
+        LinkAtom::Verdict(v) => l.report.verdict == v,
+        LinkAtom::Feature(f) => l.report.features.contains(&f),
     }
 }
 
@@ -763,6 +911,20 @@ fn gap(view: &ViewBuf, a: &Pos, b: &Pos) -> usize {
     } else {
         0
     }
+}
+
+/// Moves the links found in the message into the verdict's form (the
+/// scratch is reset before the next message anyway).
+fn take_links(text: &str, s: &mut Scratch) -> Vec<LinkHit> {
+    s.links
+        .take()
+        .unwrap_or_default()
+        .into_iter()
+        .map(|l| LinkHit {
+            span: span_of(text, l.pos.os as usize, l.pos.oe as usize),
+            report: l.report,
+        })
+        .collect()
 }
 
 fn cut(text: &str, max: usize) -> (&str, bool) {

@@ -280,42 +280,133 @@ fn dot_neighbours_ok(b: &[u8], i: usize, len: usize, need_letter: bool) -> bool 
 pub(crate) struct Normalized {
     /// The normalized text.
     pub text: String,
-    /// For each byte of `text`: start of the original char(s) it came from.
-    starts: Vec<usize>,
-    /// For each byte of `text`: end of the original char(s) it came from.
-    ends: Vec<usize>,
+    /// The map back to the original text, in order of `text`: runs copied
+    /// unchanged from the original, and single rewritten characters.
+    segs: Vec<Seg>,
     /// True when defanged notation (hxxp, [.], [:]) was undone.
     pub defanged: bool,
 }
 
+/// A piece of the normalized text and where it came from.
+#[derive(Clone, Copy, Debug)]
+struct Seg {
+    /// First byte in the normalized text.
+    norm: usize,
+    /// Length in the normalized text.
+    len: usize,
+    /// Start in the original text.
+    start: usize,
+    /// End in the original text (for a copied run: `start + len`).
+    end: usize,
+    /// True for a run copied byte for byte; false for one rewritten char
+    /// whose every byte maps to `start..end`.
+    same: bool,
+}
+
 impl Normalized {
+    /// Appends one rewritten char that came from `start..end`.
     fn push(&mut self, c: char, start: usize, end: usize) {
+        let norm = self.text.len();
         self.text.push(c);
-        for _ in 0..c.len_utf8() {
-            self.starts.push(start);
-            self.ends.push(end);
+        self.segs.push(Seg {
+            norm,
+            len: c.len_utf8(),
+            start,
+            end,
+            same: false,
+        });
+    }
+
+    /// Appends `orig[start..end]` unchanged.
+    fn push_same(&mut self, s: &str, start: usize) {
+        let norm = self.text.len();
+        self.text.push_str(s);
+        if let Some(last) = self.segs.last_mut() {
+            if last.same && last.end == start && last.norm + last.len == norm {
+                last.len += s.len();
+                last.end += s.len();
+                return;
+            }
         }
+        self.segs.push(Seg {
+            norm,
+            len: s.len(),
+            start,
+            end: start + s.len(),
+            same: true,
+        });
     }
 
     fn pop(&mut self) -> Option<(char, usize, usize)> {
         let c = self.text.pop()?;
-        let mut start = 0;
-        let mut end = 0;
-        for _ in 0..c.len_utf8() {
-            start = self.starts.pop().unwrap_or(0);
-            end = self.ends.pop().unwrap_or(0);
+        let n = c.len_utf8();
+        let last = self.segs.last_mut()?;
+        let (start, end) = if last.same {
+            last.len -= n;
+            last.end -= n;
+            (last.end, last.end + n)
+        } else {
+            last.len = 0;
+            (last.start, last.end)
+        };
+        if last.len == 0 {
+            self.segs.pop();
         }
         Some((c, start, end))
+    }
+
+    /// The original range of the char that byte `k` of `text` belongs to.
+    fn original_char(&self, k: usize) -> (usize, usize) {
+        let i = self.segs.partition_point(|g| g.norm + g.len <= k);
+        let g = self.segs[i];
+        if !g.same {
+            return (g.start, g.end);
+        }
+        let mut cs = k;
+        while !self.text.is_char_boundary(cs) {
+            cs -= 1;
+        }
+        let clen = self.text[cs..].chars().next().map_or(1, char::len_utf8);
+        let off = g.start + (cs - g.norm);
+        (off, off + clen)
     }
 
     /// The original byte span of a span of the normalized text.
     pub fn original_span(&self, r: Range<usize>) -> Range<usize> {
         if r.start >= r.end {
-            let p = self.starts.get(r.start).copied().unwrap_or(0);
-            return p..p;
+            if r.start < self.text.len() {
+                return self.original_char(r.start).0..self.original_char(r.start).0;
+            }
+            return 0..0;
         }
-        self.starts[r.start]..self.ends[r.end - 1]
+        self.original_char(r.start).0..self.original_char(r.end - 1).1
     }
+}
+
+/// Whether byte `b` of `t` at `i` starts a character that [`normalize`]
+/// copies unchanged whatever its neighbours: ASCII other than `.`, brackets
+/// and `h`, and CJK ideographs other than `。` and `点`. Returns its length.
+#[inline]
+fn plain_len(t: &[u8], i: usize) -> usize {
+    let b = t[i];
+    if b < 0x80 {
+        return match b {
+            b'.' | b'[' | b'(' | b'{' | b'h' | b'H' => 0,
+            _ => 1,
+        };
+    }
+    if (0xE3..=0xE9).contains(&b) && i + 2 < t.len() {
+        let (b1, b2) = (t[i + 1], t[i + 2]);
+        // 。 E3 80 82, 点 E7 82 B9; the rest of E3..E9 are CJK and kana
+        // letters, symbols and punctuation that normalize keeps as is.
+        if (b == 0xE3 && b1 == 0x80 && b2 == 0x82) || (b == 0xE7 && b1 == 0x82 && b2 == 0xB9) {
+            return 0;
+        }
+        if (b1 & 0xC0) == 0x80 && (b2 & 0xC0) == 0x80 {
+            return 3;
+        }
+    }
+    0
 }
 
 fn is_dot_like(c: char) -> bool {
@@ -326,12 +417,29 @@ fn is_dot_like(c: char) -> bool {
 pub(crate) fn normalize(text: &str) -> Normalized {
     let mut n = Normalized {
         text: String::with_capacity(text.len()),
-        starts: Vec::with_capacity(text.len()),
-        ends: Vec::with_capacity(text.len()),
+        segs: Vec::new(),
         defanged: false,
     };
+    let bytes = text.as_bytes();
     let mut i = 0;
     while i < text.len() {
+        // Runs of characters copied unchanged, in one go.
+        let mut j = i;
+        loop {
+            if j >= bytes.len() {
+                break;
+            }
+            let l = plain_len(bytes, j);
+            if l == 0 {
+                break;
+            }
+            j += l;
+        }
+        if j > i {
+            n.push_same(&text[i..j], i);
+            i = j;
+            continue;
+        }
         let Some(c) = text[i..].chars().next() else {
             break;
         };
@@ -385,7 +493,7 @@ pub(crate) fn normalize(text: &str) -> Normalized {
                 i = push_dot_like(&mut n, text, c, i, end);
                 continue;
             }
-            _ => n.push(c, i, end),
+            _ => n.push_same(&text[i..end], i),
         }
         i = end;
     }

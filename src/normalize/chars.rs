@@ -17,7 +17,7 @@ const HAN_LAST: u32 = 0x9FFF;
 /// Built once from fast2s's character table. A dense array costs 110 KB but
 /// turns the per-character conversion into one indexed load, which matters:
 /// most characters of Chinese chat go through it.
-fn han_table() -> &'static [char] {
+pub(crate) fn han_table() -> &'static [char] {
     static TABLE: OnceLock<Box<[char]>> = OnceLock::new();
     TABLE.get_or_init(|| {
         let mut buf = [0u8; 4];
@@ -35,12 +35,30 @@ fn han_table() -> &'static [char] {
     })
 }
 
-/// The simplified form of a CJK ideograph in `HAN_FIRST..=HAN_LAST`, for
-/// the normalizer's fast path (the caller checks the range).
+/// The simplified form of a CJK ideograph in `HAN_FIRST..=HAN_LAST` (the
+/// caller checks the range), from the table [`han_table`] returned: the
+/// normalizer looks the table up once per text, not once per character.
 #[inline]
-pub(crate) fn simplify_han(cp: u32) -> char {
-    han_table()[(cp - HAN_FIRST) as usize]
+pub(crate) fn simplify_han_in(table: &[char], cp: u32) -> char {
+    table[(cp - HAN_FIRST) as usize]
 }
+
+/// For each ASCII byte, what the compact view keeps: the lower-cased byte,
+/// or 0 for a separator (see [`is_separator`]).
+pub(crate) static ASCII_COMPACT: [u8; 128] = {
+    let mut t = [0u8; 128];
+    let mut b = 0;
+    while b < 128 {
+        let c = b as u8;
+        let sep = match c {
+            b'$' | b'%' => false,
+            _ => c.is_ascii_whitespace() || c.is_ascii_punctuation() || c.is_ascii_control(),
+        };
+        t[b] = if sep { 0 } else { c.to_ascii_lowercase() };
+        b += 1;
+    }
+    t
+};
 
 /// Whether `cp` is in the range of the dense Han table.
 #[inline]

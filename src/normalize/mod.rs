@@ -20,7 +20,7 @@
 mod chars;
 
 pub(crate) use chars::warm_up;
-use chars::{fold_char, is_han, is_separator, simplify_han, Folded};
+use chars::{fold_char, han_table, is_han, is_separator, simplify_han_in, Folded, ASCII_COMPACT};
 
 /// Bit set in a compact-view start offset when separators were dropped
 /// right before that character (used for word-boundary checks).
@@ -142,19 +142,20 @@ impl Normalizer {
         self.compact.reserve(text.len());
         self.folded_ready = false;
         let mut sep_pending = false;
+        let han = han_table();
         let bytes = text.as_bytes();
         let mut i = 0usize;
         while i < bytes.len() {
             let b = bytes[i];
-            // ASCII fast path: no decoding, no table.
+            // ASCII fast path: no decoding, one table lookup.
             if b < 0x80 {
-                let c = b as char;
-                if is_separator(c) {
+                let m = ASCII_COMPACT[b as usize];
+                if m == 0 {
                     sep_pending = true;
                 } else {
                     let flag = if sep_pending { SEP_BEFORE } else { 0 };
                     sep_pending = false;
-                    self.compact.text.push(c.to_ascii_lowercase());
+                    self.compact.text.push(char::from(m));
                     self.compact.starts.push(i as u32 | flag);
                     self.compact.ends.push(i as u32 + 1);
                 }
@@ -168,16 +169,22 @@ impl Normalizer {
                     | (u32::from(bytes[i + 1] & 0x3F) << 6)
                     | u32::from(bytes[i + 2] & 0x3F);
                 if is_han(cp) {
-                    let f = simplify_han(cp);
+                    let f = simplify_han_in(han, cp);
                     let flag = if sep_pending { SEP_BEFORE } else { 0 };
                     sep_pending = false;
                     let (s, e) = (i as u32, i as u32 + 3);
-                    self.compact.text.push(f);
-                    if f.len_utf8() == 3 {
+                    if f as u32 == cp {
+                        // Unchanged (most characters): copy the bytes as they are.
+                        self.compact.text.push_str(&text[i..i + 3]);
+                        self.compact.starts.extend_from_slice(&[s | flag, s, s]);
+                        self.compact.ends.extend_from_slice(&[e, e, e]);
+                    } else if f.len_utf8() == 3 {
+                        self.compact.text.push(f);
                         self.compact.starts.extend_from_slice(&[s | flag, s, s]);
                         self.compact.ends.extend_from_slice(&[e, e, e]);
                     } else {
                         let n = f.len_utf8();
+                        self.compact.text.push(f);
                         self.compact.starts.push(s | flag);
                         self.compact
                             .starts
@@ -222,6 +229,7 @@ impl Normalizer {
             let text = truncate_to_boundary(text, MAX_NORMALIZED_INPUT);
             self.folded.clear();
             self.folded.reserve(text.len());
+            let han = han_table();
             let bytes = text.as_bytes();
             let mut i = 0usize;
             while i < bytes.len() {
@@ -239,7 +247,8 @@ impl Normalizer {
                         | (u32::from(bytes[i + 1] & 0x3F) << 6)
                         | u32::from(bytes[i + 2] & 0x3F);
                     if is_han(cp) {
-                        self.folded.push(simplify_han(cp), i as u32, i as u32 + 3);
+                        self.folded
+                            .push(simplify_han_in(han, cp), i as u32, i as u32 + 3);
                         i += 3;
                         continue;
                     }
