@@ -359,6 +359,7 @@ impl Engine {
             }
         }
 
+        let mut strongest_dampened = 0.0f64;
         for (i, positions) in fired {
             let rule = &self.compiled.rules[i];
             let info = &rule.info;
@@ -376,7 +377,14 @@ impl Engine {
                 (true, Some((factor, _))) => info.score * factor,
                 _ => info.score,
             };
-            verdict.score += score;
+            // A warning quotes the scam's words all together: its dampened
+            // hits count once (the strongest), not once per quoted rule,
+            // so a long anti-fraud article does not add up to suspicious.
+            if dampened {
+                strongest_dampened = strongest_dampened.max(score);
+            } else {
+                verdict.score += score;
+            }
             verdict.hits.push(Hit {
                 rule: info.id.clone(),
                 category: info.category.clone(),
@@ -386,6 +394,7 @@ impl Engine {
                 spans: merge_spans(text, positions),
             });
         }
+        verdict.score += strongest_dampened;
         // Last: the conditions above may still look at the links.
         verdict.links = take_links(text, ev.s);
         verdict.score = (verdict.score * 1000.0).round() / 1000.0;

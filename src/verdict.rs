@@ -57,7 +57,8 @@ pub struct Hit {
     pub rule: String,
     /// The rule's category, e.g. `paid_unblock`.
     pub category: String,
-    /// What the rule contributed to the verdict's score.
+    /// The rule's score after context (dampened hits are scaled down; of
+    /// several dampened hits only the strongest counts in the verdict).
     pub score: f64,
     /// What the rule detects.
     pub description: String,
@@ -92,7 +93,8 @@ pub struct LinkHit {
 pub struct Verdict {
     /// Scam, suspicious or clean.
     pub label: Label,
-    /// Sum of the scores of the rules that fired (after context).
+    /// Sum of the scores of the rules that fired, after context: the hits a
+    /// warning dampened count once, as the strongest of them.
     pub score: f64,
     /// The rules that fired, highest score first.
     pub hits: Vec<Hit>,

@@ -131,3 +131,20 @@ fn distinct_counts_different_terms_and_rules_can_own_solicitation() {
     assert!(v.hits[0].dampened && v.warning_context);
     assert!(!engine.classify("谨防骗子，稳赚翻倍，进群").hits[0].dampened);
 }
+
+#[test]
+fn quoted_scam_words_in_a_warning_count_once() {
+    let engine = Engine::builtin();
+    let seed = std::fs::read_to_string(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/../shared/seed/000_bbe6813b326eb75d.txt"
+    ))
+    .unwrap();
+    let v = engine.classify(&seed);
+    let dampened: Vec<_> = v.hits.iter().filter(|h| h.dampened).collect();
+    assert!(dampened.len() >= 2, "the seed quotes several scams");
+    assert_eq!(v.label, Label::Clean, "{v:?}");
+    let strongest = dampened.iter().map(|h| h.score).fold(0.0, f64::max);
+    let undampened: f64 = v.hits.iter().filter(|h| !h.dampened).map(|h| h.score).sum();
+    assert!((v.score - (undampened + strongest)).abs() < 1e-6);
+}
