@@ -137,88 +137,12 @@ fn trigger_at(b: &[u8], i: usize) -> bool {
     false
 }
 
+/// The pre-check as one pass over every byte: the jumping version must find
+/// the same trigger positions.
 #[cfg(test)]
 fn might_contain_link_bytewise(text: &str) -> bool {
     let b = text.as_bytes();
-    let n = b.len();
-    let mut i = 0;
-    while i < n {
-        match b[i] {
-            b'.' => {
-                let next = if i + 1 < n { b[i + 1] } else { 0 };
-                if next.is_ascii_digit() && i > 0 && b[i - 1].is_ascii_digit() {
-                    // A number such as 3.50 or 1.2.3 is no link; a dotted quad
-                    // (an IP address) is: look for three dots in the digit run.
-                    let mut j = i;
-                    while j > 0 && (b[j - 1].is_ascii_digit() || b[j - 1] == b'.') {
-                        j -= 1;
-                    }
-                    let mut k = i;
-                    while k < n && (b[k].is_ascii_digit() || b[k] == b'.') {
-                        k += 1;
-                    }
-                    if b[j..k].iter().filter(|&&c| c == b'.').count() >= 3 {
-                        return true;
-                    }
-                    i += 1;
-                    continue;
-                }
-                if next.is_ascii_alphanumeric() || next == b']' || next == b')' || next == b'}' {
-                    return true;
-                }
-                if next == b' '
-                    && i + 2 < n
-                    && b[i + 2].is_ascii_alphanumeric()
-                    && i > 0
-                    && b[i - 1] == b' '
-                {
-                    return true;
-                }
-            }
-            b':' => {
-                let rest = &b[i + 1..];
-                if rest.starts_with(b"//") || rest.starts_with(b"]//") {
-                    return true;
-                }
-                let before = &b[..i];
-                if ends_with_ignore_case(before, b"script")
-                    || ends_with_ignore_case(before, b"data")
-                {
-                    return true;
-                }
-            }
-            b'[' | b'(' if i + 4 < n && b[i + 1..i + 4].eq_ignore_ascii_case(b"dot") => {
-                return true;
-            }
-            // 。 U+3002: E3 80 82
-            0xE3 if i + 2 < n
-                && b[i + 1] == 0x80
-                && b[i + 2] == 0x82
-                && dot_neighbours_ok(b, i, 3, false) =>
-            {
-                return true;
-            }
-            // ． U+FF0E: EF BC 8E; ｡ U+FF61: EF BD A1
-            0xEF if i + 2 < n
-                && ((b[i + 1] == 0xBC && b[i + 2] == 0x8E)
-                    || (b[i + 1] == 0xBD && b[i + 2] == 0xA1))
-                && dot_neighbours_ok(b, i, 3, false) =>
-            {
-                return true;
-            }
-            // 点 U+70B9: E7 82 B9
-            0xE7 if i + 2 < n
-                && b[i + 1] == 0x82
-                && b[i + 2] == 0xB9
-                && dot_neighbours_ok(b, i, 3, true) =>
-            {
-                return true;
-            }
-            _ => {}
-        }
-        i += 1;
-    }
-    false
+    (0..b.len()).any(|i| trigger_at(b, i))
 }
 
 fn ends_with_ignore_case(hay: &[u8], needle: &[u8]) -> bool {
