@@ -21,8 +21,6 @@ pub const DEFAULT_MAX_MESSAGE_BYTES: usize = 1 << 20;
 /// Evidence positions kept per lexicon or regex and message: enough to
 /// explain a verdict, bounded so hostile input cannot blow up memory.
 const MAX_POSITIONS: usize = 256;
-/// Link analyses remembered per thread before the memo is cleared.
-const LINK_MEMO_CAPACITY: usize = 4096;
 
 /// Gives every engine a distinct id, so per-thread memos of one engine are
 /// never used by another.
@@ -506,13 +504,11 @@ struct Scratch {
     link_possible: Option<bool>,
     /// Rule indices worth evaluating for the current message.
     candidates: Vec<u32>,
-    /// Link analyses by URL: chat repeats the same links a lot, and an
-    /// analysis (public suffix, confusable skeletons) costs microseconds.
-    link_memo: std::collections::HashMap<String, LinkReport>,
-    /// Per-host findings behind `link_memo` (URLs differ, hosts repeat).
+    /// Per-host link findings (URLs differ, hosts repeat): the public
+    /// suffix, brand and lookalike checks run once per host and thread.
     domain_memo: links::DomainMemo,
-    /// The engine whose link policy produced `link_memo`.
-    link_memo_owner: u64,
+    /// The engine whose link policy produced `domain_memo`.
+    domain_memo_owner: u64,
 }
 
 impl Scratch {
@@ -837,12 +833,10 @@ impl Eval<'_> {
             } else {
                 Vec::new()
             };
-            if self.s.link_memo_owner != self.engine.id
-                || self.s.link_memo.len() >= LINK_MEMO_CAPACITY
-            {
-                self.s.link_memo.clear();
+            // The memo belongs to one engine's link policy.
+            if self.s.domain_memo_owner != self.engine.id {
                 self.s.domain_memo.clear();
-                self.s.link_memo_owner = self.engine.id;
+                self.s.domain_memo_owner = self.engine.id;
             }
             let mut judged = Vec::with_capacity(found.len());
             for l in found {
@@ -856,12 +850,7 @@ impl Eval<'_> {
                 };
                 let policy = &self.engine.compiled.link_policy;
                 let domains = &mut self.s.domain_memo;
-                let report = self
-                    .s
-                    .link_memo
-                    .entry(l.url)
-                    .or_insert_with_key(|url| policy.analyze_cached(url, domains))
-                    .clone();
+                let report = policy.analyze_cached(&l.url, domains);
                 judged.push(FoundAndJudged { pos, report });
             }
             self.s.links = Some(judged);
