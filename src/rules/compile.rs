@@ -207,17 +207,14 @@ pub(crate) fn compile(
     for p in &parsed {
         for (name, def) in &p.file.lexicons {
             let line = line_of(&p.source.text, def.span().start);
-            check_name(name, &p.source.name, line)?;
-            if let Some((f, l)) = names.get(name) {
-                return Err(err(
-                    RuleErrorKind::Duplicate,
-                    &p.source.name,
-                    Some(line),
-                    Some(&format!("lexicon '{name}'")),
-                    format!("already defined at {f}:{l}; use [extend] to add terms to it"),
-                ));
-            }
-            names.insert(name.clone(), (p.source.name.clone(), line));
+            claim_name(
+                &mut names,
+                name,
+                &p.source.name,
+                line,
+                "lexicon",
+                "; use [extend] to add terms to it",
+            )?;
             let inner: &LexiconDef = def.get_ref();
             lexicon_index.insert(name.clone(), lexicons.len() as u32);
             lexicons.push(Lexicon {
@@ -256,17 +253,7 @@ pub(crate) fn compile(
     for p in &parsed {
         for (name, def) in &p.file.regexes {
             let line = line_of(&p.source.text, def.span().start);
-            check_name(name, &p.source.name, line)?;
-            if let Some((f, l)) = names.get(name) {
-                return Err(err(
-                    RuleErrorKind::Duplicate,
-                    &p.source.name,
-                    Some(line),
-                    Some(&format!("regex '{name}'")),
-                    format!("the name is already used at {f}:{l}"),
-                ));
-            }
-            names.insert(name.clone(), (p.source.name.clone(), line));
+            claim_name(&mut names, name, &p.source.name, line, "regex", "")?;
             let def = def.get_ref();
             let regex = regex::RegexBuilder::new(def.pattern())
                 .size_limit(REGEX_SIZE_LIMIT)
@@ -498,6 +485,30 @@ pub(crate) fn compile(
 
 fn one_line(s: &str) -> String {
     s.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+/// Checks a lexicon or regex name and records where it was defined:
+/// lexicons and regexes share one namespace.
+fn claim_name(
+    names: &mut HashMap<String, (String, usize)>,
+    name: &str,
+    file: &str,
+    line: usize,
+    what: &str,
+    hint: &str,
+) -> Result<(), RuleError> {
+    check_name(name, file, line)?;
+    if let Some((f, l)) = names.get(name) {
+        return Err(err(
+            RuleErrorKind::Duplicate,
+            file,
+            Some(line),
+            Some(&format!("{what} '{name}'")),
+            format!("the name is already used at {f}:{l}{hint}"),
+        ));
+    }
+    names.insert(name.to_string(), (file.to_string(), line));
+    Ok(())
 }
 
 fn check_name(name: &str, file: &str, line: usize) -> Result<(), RuleError> {
