@@ -22,12 +22,9 @@ mod chars;
 pub(crate) use chars::warm_up;
 use chars::{fold_char, han_table, is_han, is_separator, simplify_han_in, Folded, ASCII_COMPACT};
 
-/// Bit set in a compact-view start offset when separators were dropped
-/// right before that character (used for word-boundary checks).
-const SEP_BEFORE: u32 = 1 << 31;
-/// Offsets are stored in 31 bits; longer texts are normalized up to this
+/// Offsets are stored in 32 bits; longer texts are normalized up to this
 /// many bytes (the engine caps message length well below it).
-pub(crate) const MAX_NORMALIZED_INPUT: usize = (SEP_BEFORE - 1) as usize;
+pub(crate) const MAX_NORMALIZED_INPUT: usize = (u32::MAX >> 1) as usize;
 
 /// Which normalized view a pattern is matched against.
 #[derive(
@@ -43,39 +40,126 @@ pub enum View {
 }
 
 /// One normalized view of a text with its offset map.
+///
+/// The map is kept as segments, not per byte: nearly every character keeps
+/// its byte length when folded (ASCII case, traditional to simplified), so
+/// a run of such characters maps back by one subtraction. A segment starts
+/// only where the run breaks: a dropped separator or invisible character,
+/// or a character whose folded form has another length (`Ｖ` -> `v`, `⑩` ->
+/// `10`). Typical chat needs one segment per clause, not four bytes of map
+/// per byte of text.
 #[derive(Clone, Debug, Default)]
 pub(crate) struct ViewBuf {
     /// The normalized text.
     pub(crate) text: String,
-    /// For every byte of `text`: start of the original character it came
-    /// from (high bit: separators were dropped before it, compact view only).
-    starts: Vec<u32>,
-    /// For every byte of `text`: end of the original character it came from.
-    ends: Vec<u32>,
+    /// Map segments, sorted by `at` (and by `orig`); the first starts at 0.
+    segs: Vec<Segment>,
+    /// Original offset right after the last character pushed, when the
+    /// last segment is a same-length run that the next character may extend.
+    run_end: Option<u32>,
+}
+
+/// A stretch of a view that maps back to the original in one way.
+#[derive(Clone, Copy, Debug)]
+struct Segment {
+    /// First byte of the stretch in the view.
+    at: u32,
+    /// Original byte where the stretch comes from.
+    orig: u32,
+    /// For a same-length run, 0: view byte `at + k` came from original byte
+    /// `orig + k`. Otherwise the end of the one original character that
+    /// every byte of the stretch came from.
+    orig_end: u32,
+    /// Separators were dropped right before `at` (compact view only; used
+    /// for word-boundary checks).
+    sep_before: bool,
+}
+
+impl Segment {
+    fn is_run(&self) -> bool {
+        self.orig_end == 0
+    }
 }
 
 impl ViewBuf {
     fn reserve(&mut self, bytes: usize) {
         self.text.reserve(bytes);
-        self.starts.reserve(bytes);
-        self.ends.reserve(bytes);
     }
 
     fn clear(&mut self) {
         self.text.clear();
-        self.starts.clear();
-        self.ends.clear();
+        self.segs.clear();
+        self.run_end = None;
+    }
+
+    /// Appends the bytes of `folded`, which came from the original bytes
+    /// `start..end`.
+    #[inline]
+    fn push_str(&mut self, folded: &str, start: u32, end: u32, sep_before: bool) {
+        let at = self.text.len() as u32;
+        if folded.len() as u32 == end - start {
+            if self.run_end != Some(start) || sep_before {
+                self.segs.push(Segment {
+                    at,
+                    orig: start,
+                    orig_end: 0,
+                    sep_before,
+                });
+            }
+            self.run_end = Some(end);
+        } else {
+            self.segs.push(Segment {
+                at,
+                orig: start,
+                orig_end: end,
+                sep_before,
+            });
+            self.run_end = None;
+        }
+        self.text.push_str(folded);
+    }
+
+    /// Appends `run`, copied unchanged from original byte `start` on.
+    #[inline]
+    fn push_run(&mut self, run: &str, start: u32, sep_before: bool) {
+        if self.run_end != Some(start) || sep_before {
+            self.segs.push(Segment {
+                at: self.text.len() as u32,
+                orig: start,
+                orig_end: 0,
+                sep_before,
+            });
+        }
+        self.run_end = Some(start + run.len() as u32);
+        self.text.push_str(run);
+    }
+
+    /// Appends an ASCII byte that came from the one original byte `start`.
+    #[inline]
+    fn push_ascii(&mut self, b: u8, start: u32, sep_before: bool) {
+        if self.run_end != Some(start) || sep_before {
+            self.segs.push(Segment {
+                at: self.text.len() as u32,
+                orig: start,
+                orig_end: 0,
+                sep_before,
+            });
+        }
+        self.run_end = Some(start + 1);
+        self.text.push(char::from(b));
     }
 
     #[inline]
-    fn push(&mut self, c: char, start: u32, end: u32) {
-        let len = c.len_utf8();
-        self.text.push(c);
-        // One entry per byte so that any byte offset a matcher reports maps
-        // back directly, with no search.
-        let new_len = self.starts.len() + len;
-        self.starts.resize(new_len, start);
-        self.ends.resize(new_len, end);
+    fn push(&mut self, c: char, start: u32, end: u32, sep_before: bool) {
+        let mut buf = [0u8; 4];
+        self.push_str(c.encode_utf8(&mut buf), start, end, sep_before);
+    }
+
+    /// Index of the segment holding view byte `pos` (`pos < text.len()`).
+    #[inline]
+    fn segment_of(&self, pos: usize) -> usize {
+        let pos = pos as u32;
+        self.segs.partition_point(|s| s.at <= pos).saturating_sub(1)
     }
 
     /// Maps a byte range of the normalized text to the byte range of the
@@ -83,8 +167,18 @@ impl ViewBuf {
     #[inline]
     pub(crate) fn original_range(&self, start: usize, end: usize) -> (usize, usize) {
         debug_assert!(start < end && end <= self.text.len());
-        let s = self.starts[start] & !SEP_BEFORE;
-        let e = self.ends[end - 1];
+        let first = self.segs[self.segment_of(start)];
+        let s = if first.is_run() {
+            first.orig + (start as u32 - first.at)
+        } else {
+            first.orig
+        };
+        let last = self.segs[self.segment_of(end - 1)];
+        let e = if last.is_run() {
+            last.orig + (end as u32 - last.at)
+        } else {
+            last.orig_end
+        };
         (s as usize, e as usize)
     }
 
@@ -96,19 +190,34 @@ impl ViewBuf {
         if pos == 0 || pos >= self.text.len() {
             return true;
         }
-        if self.starts[pos] & SEP_BEFORE != 0 {
+        let bytes = self.text.as_bytes();
+        if !(bytes[pos - 1].is_ascii_alphanumeric() && bytes[pos].is_ascii_alphanumeric()) {
             return true;
         }
-        let bytes = self.text.as_bytes();
-        !(bytes[pos - 1].is_ascii_alphanumeric() && bytes[pos].is_ascii_alphanumeric())
+        let seg = self.segs[self.segment_of(pos)];
+        seg.at as usize == pos && seg.sep_before
     }
 
-    /// The first byte of the view whose original start is at or after
-    /// `orig`: where an original byte offset falls in this view.
+    /// The first byte of the view whose original character starts at or
+    /// after `orig`: where an original byte offset falls in this view.
     #[inline]
     pub(crate) fn position_of_original(&self, orig: usize) -> usize {
-        let orig = orig as u32;
-        self.starts.partition_point(|&s| (s & !SEP_BEFORE) < orig)
+        let o = orig as u32;
+        let next = self.segs.partition_point(|s| s.orig < o);
+        if next > 0 {
+            let seg = self.segs[next - 1];
+            let seg_end = self.segs.get(next).map_or(self.text.len() as u32, |s| s.at);
+            if seg.is_run() && o < seg.orig + (seg_end - seg.at) {
+                let mut p = (seg.at + (o - seg.orig)) as usize;
+                while !self.text.is_char_boundary(p) {
+                    p += 1;
+                }
+                return p;
+            }
+        }
+        self.segs
+            .get(next)
+            .map_or(self.text.len(), |s| s.at as usize)
     }
 
     /// Number of characters in `text[start..end]`.
@@ -138,14 +247,26 @@ impl Normalizer {
     /// [`Normalizer::folded`]).
     pub(crate) fn normalize(&mut self, text: &str) {
         let text = truncate_to_boundary(text, MAX_NORMALIZED_INPUT);
-        self.compact.clear();
-        self.compact.reserve(text.len());
+        let view = &mut self.compact;
+        view.clear();
+        view.reserve(text.len());
         self.folded_ready = false;
         let mut sep_pending = false;
         let han = han_table();
         let bytes = text.as_bytes();
         let mut i = 0usize;
         while i < bytes.len() {
+            // Most of a message is characters that normalization leaves as
+            // they are: copy each such run in one go.
+            let run = unchanged_run(bytes, i, han, &ASCII_COMPACT);
+            if run > i {
+                view.push_run(&text[i..run], i as u32, sep_pending);
+                sep_pending = false;
+                i = run;
+                if i >= bytes.len() {
+                    break;
+                }
+            }
             let b = bytes[i];
             // ASCII fast path: no decoding, one table lookup.
             if b < 0x80 {
@@ -153,11 +274,8 @@ impl Normalizer {
                 if m == 0 {
                     sep_pending = true;
                 } else {
-                    let flag = if sep_pending { SEP_BEFORE } else { 0 };
+                    view.push_ascii(m, i as u32, sep_pending);
                     sep_pending = false;
-                    self.compact.text.push(char::from(m));
-                    self.compact.starts.push(i as u32 | flag);
-                    self.compact.ends.push(i as u32 + 1);
                 }
                 i += 1;
                 continue;
@@ -170,27 +288,14 @@ impl Normalizer {
                     | u32::from(bytes[i + 2] & 0x3F);
                 if is_han(cp) {
                     let f = simplify_han_in(han, cp);
-                    let flag = if sep_pending { SEP_BEFORE } else { 0 };
-                    sep_pending = false;
                     let (s, e) = (i as u32, i as u32 + 3);
                     if f as u32 == cp {
                         // Unchanged (most characters): copy the bytes as they are.
-                        self.compact.text.push_str(&text[i..i + 3]);
-                        self.compact.starts.extend_from_slice(&[s | flag, s, s]);
-                        self.compact.ends.extend_from_slice(&[e, e, e]);
-                    } else if f.len_utf8() == 3 {
-                        self.compact.text.push(f);
-                        self.compact.starts.extend_from_slice(&[s | flag, s, s]);
-                        self.compact.ends.extend_from_slice(&[e, e, e]);
+                        view.push_str(&text[i..i + 3], s, e, sep_pending);
                     } else {
-                        let n = f.len_utf8();
-                        self.compact.text.push(f);
-                        self.compact.starts.push(s | flag);
-                        self.compact
-                            .starts
-                            .resize(self.compact.starts.len() + n - 1, s);
-                        self.compact.ends.resize(self.compact.ends.len() + n, e);
+                        view.push(f, s, e, sep_pending);
                     }
+                    sep_pending = false;
                     i += 3;
                     continue;
                 }
@@ -200,10 +305,10 @@ impl Normalizer {
             let (s, e) = (i as u32, end as u32);
             match fold_char(c) {
                 Folded::Drop => {}
-                Folded::One(f) => self.push_compact(f, s, e, &mut sep_pending),
+                Folded::One(f) => push_compact(view, f, s, e, &mut sep_pending),
                 Folded::Many(arr, n) => {
                     for &f in &arr[..n as usize] {
-                        self.push_compact(f, s, e, &mut sep_pending);
+                        push_compact(view, f, s, e, &mut sep_pending);
                     }
                 }
             }
@@ -211,34 +316,29 @@ impl Normalizer {
         }
     }
 
-    #[inline]
-    fn push_compact(&mut self, f: char, s: u32, e: u32, sep_pending: &mut bool) {
-        if is_separator(f) {
-            *sep_pending = true;
-            return;
-        }
-        let flag = if *sep_pending { SEP_BEFORE } else { 0 };
-        *sep_pending = false;
-        self.compact.push(f, s | flag, e);
-    }
-
     /// The folded view of `text` (the same text last passed to
     /// [`Normalizer::normalize`]), built on first use.
     pub(crate) fn folded(&mut self, text: &str) -> &ViewBuf {
         if !self.folded_ready {
             let text = truncate_to_boundary(text, MAX_NORMALIZED_INPUT);
-            self.folded.clear();
-            self.folded.reserve(text.len());
+            let view = &mut self.folded;
+            view.clear();
+            view.reserve(text.len());
             let han = han_table();
             let bytes = text.as_bytes();
             let mut i = 0usize;
             while i < bytes.len() {
+                let run = unchanged_run(bytes, i, han, &ASCII_FOLDED);
+                if run > i {
+                    view.push_run(&text[i..run], i as u32, false);
+                    i = run;
+                    if i >= bytes.len() {
+                        break;
+                    }
+                }
                 let b = bytes[i];
                 if b < 0x80 {
-                    let c = char::from(b.to_ascii_lowercase());
-                    self.folded.text.push(c);
-                    self.folded.starts.push(i as u32);
-                    self.folded.ends.push(i as u32 + 1);
+                    view.push_ascii(b.to_ascii_lowercase(), i as u32, false);
                     i += 1;
                     continue;
                 }
@@ -247,8 +347,7 @@ impl Normalizer {
                         | (u32::from(bytes[i + 1] & 0x3F) << 6)
                         | u32::from(bytes[i + 2] & 0x3F);
                     if is_han(cp) {
-                        self.folded
-                            .push(simplify_han_in(han, cp), i as u32, i as u32 + 3);
+                        view.push(simplify_han_in(han, cp), i as u32, i as u32 + 3, false);
                         i += 3;
                         continue;
                     }
@@ -257,10 +356,10 @@ impl Normalizer {
                 let (s, e) = (i as u32, (i + c.len_utf8()) as u32);
                 match fold_char(c) {
                     Folded::Drop => {}
-                    Folded::One(f) => self.folded.push(f, s, e),
+                    Folded::One(f) => view.push(f, s, e, false),
                     Folded::Many(arr, n) => {
                         for &f in &arr[..n as usize] {
-                            self.folded.push(f, s, e);
+                            view.push(f, s, e, false);
                         }
                     }
                 }
@@ -278,6 +377,56 @@ impl Normalizer {
             View::Folded => self.folded(text),
         }
     }
+}
+
+/// What the folded view makes of each ASCII byte: its lower case.
+static ASCII_FOLDED: [u8; 128] = {
+    let mut t = [0u8; 128];
+    let mut b = 0;
+    while b < 128 {
+        t[b] = (b as u8).to_ascii_lowercase();
+        b += 1;
+    }
+    t
+};
+
+/// End of the run of characters from `i` on that a view keeps exactly as
+/// they are: ASCII bytes that `ascii` maps to themselves and ideographs the
+/// Han table leaves alone. Decodes, compares, writes nothing.
+#[inline]
+fn unchanged_run(bytes: &[u8], mut i: usize, han: &[char], ascii: &[u8; 128]) -> usize {
+    while i < bytes.len() {
+        let b = bytes[i];
+        if b < 0x80 {
+            if ascii[b as usize] != b {
+                break;
+            }
+            i += 1;
+        } else if (0xE3..=0xE9).contains(&b) && i + 2 < bytes.len() {
+            let cp = (u32::from(b & 0x0F) << 12)
+                | (u32::from(bytes[i + 1] & 0x3F) << 6)
+                | u32::from(bytes[i + 2] & 0x3F);
+            if !is_han(cp) || simplify_han_in(han, cp) as u32 != cp {
+                break;
+            }
+            i += 3;
+        } else {
+            break;
+        }
+    }
+    i
+}
+
+/// Appends one folded character to the compact view, or notes a dropped
+/// separator.
+#[inline]
+fn push_compact(view: &mut ViewBuf, f: char, s: u32, e: u32, sep_pending: &mut bool) {
+    if is_separator(f) {
+        *sep_pending = true;
+        return;
+    }
+    view.push(f, s, e, *sep_pending);
+    *sep_pending = false;
 }
 
 fn truncate_to_boundary(text: &str, max: usize) -> &str {
