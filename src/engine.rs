@@ -323,6 +323,15 @@ impl Engine {
         for &i in &candidates {
             let i = i as usize;
             let rule = &self.compiled.rules[i];
+            // Every lexicon set the rule needs must have been found.
+            let found = &ev.s.touched_set;
+            if !rule
+                .clauses
+                .chunks_exact(found.len().max(1))
+                .all(|set| set.iter().zip(found).any(|(a, b)| a & b != 0))
+            {
+                continue;
+            }
             if !ev.possible(rule.need.as_deref()) {
                 continue;
             }
@@ -468,6 +477,7 @@ impl Engine {
                 let hits = &mut s.lex_hits[li as usize];
                 if hits.is_empty() {
                     s.touched.push(li);
+                    s.touched_set[li as usize / 64] |= 1u64 << (li % 64);
                 }
                 if hits.len() < MAX_POSITIONS {
                     hits.push(pos);
@@ -497,6 +507,8 @@ struct Scratch {
     norm: Normalizer,
     lex_hits: Vec<Vec<Pos>>,
     touched: Vec<u32>,
+    /// `touched` as a bit set, for rules' lexicon clauses.
+    touched_set: Vec<u64>,
     regex_hits: Vec<Option<Vec<Pos>>>,
     /// Indices of `regex_hits` computed for the current message.
     regex_done: Vec<u32>,
@@ -522,6 +534,8 @@ impl Scratch {
         if self.lex_hits.len() < c.lexicons.len() {
             self.lex_hits.resize_with(c.lexicons.len(), Vec::new);
         }
+        self.touched_set.clear();
+        self.touched_set.resize(c.set_words, 0);
         // Only the regexes the last message ran are reset: most messages
         // run few of them.
         for &i in &self.regex_done {
@@ -573,6 +587,9 @@ impl Eval<'_> {
         match c {
             Cond::Atom(a) => self.atom_holds(*a),
             Cond::Not(inner) => !self.holds(inner),
+            // Settle what the automaton already decided before running any
+            // regex or link check: `a & re` with `a` absent runs nothing,
+            // whatever order the parts are written in.
             Cond::And(parts) => parts.iter().all(|p| self.holds(p)),
             Cond::Or(parts) => parts.iter().any(|p| self.holds(p)),
             Cond::Distinct(atom @ (AtomId::Lexicon(_) | AtomId::Regex(_)), n) => {

@@ -124,6 +124,10 @@ pub(crate) struct CompiledRule {
     pub(crate) need: Option<Vec<AtomId>>,
     /// The rule's own solicitation test, replacing the context's.
     pub(crate) solicitation: Option<Cond>,
+    /// Lexicon sets the rule needs, as bit sets of [`Compiled::set_words`]
+    /// words each, one after the other: the rule can only fire when every
+    /// set has a lexicon the automaton found (a conjunction of "one of").
+    pub(crate) clauses: Vec<u64>,
 }
 
 /// The compiled warning context.
@@ -160,6 +164,8 @@ pub(crate) struct Compiled {
     /// Rules whose need set is unknown or holds a regex or link condition:
     /// they are considered for every message.
     pub(crate) rules_without_lexicon_need: Vec<u32>,
+    /// Words of a lexicon bit set (64 lexicons a word).
+    pub(crate) set_words: usize,
     pub(crate) patterns: Vec<PatternTarget>,
     /// Names referenced by some condition.
     pub(crate) used_names: std::collections::HashSet<String>,
@@ -376,6 +382,7 @@ pub(crate) fn compile(
                     examples_match: def.examples.must_match.clone(),
                     examples_no_match: def.examples.no_match.clone(),
                 },
+                clauses: Vec::new(),
                 cond,
                 need,
                 solicitation,
@@ -448,6 +455,16 @@ pub(crate) fn compile(
         order_by_cost(&mut ctx.solicitation, &regexes);
     }
     let (automaton, patterns) = build_automaton(&lexicons)?;
+    let set_words = lexicons.len().div_ceil(64);
+    for rule in &mut rules {
+        for clause in clauses_of(&rule.cond, &regexes) {
+            let at = rule.clauses.len();
+            rule.clauses.resize(at + set_words, 0);
+            for li in clause {
+                rule.clauses[at + li as usize / 64] |= 1u64 << (li % 64);
+            }
+        }
+    }
     let mut rules_by_lexicon = vec![Vec::new(); lexicons.len()];
     let mut rules_without_lexicon_need = Vec::new();
     for (ri, rule) in rules.iter().enumerate() {
@@ -478,6 +495,7 @@ pub(crate) fn compile(
         automaton,
         rules_by_lexicon,
         rules_without_lexicon_need,
+        set_words,
         patterns,
         used_names,
     })
@@ -688,6 +706,60 @@ fn order_by_cost(c: &mut Cond, regexes: &[RegexAtom]) {
             order_by_cost(b, regexes);
         }
         Cond::Atom(_) | Cond::Distinct(..) => {}
+    }
+}
+
+/// Sets of lexicons that `c` needs: `c` can only hold when each set has a
+/// lexicon the automaton found. A regex stands for its gate lexicon; an
+/// ungated regex, a link check or a negation needs nothing that is known
+/// before running it. Sound, not complete: `|` keeps one set per part.
+fn clauses_of(c: &Cond, regexes: &[RegexAtom]) -> Vec<Vec<u32>> {
+    let atom = |a: &AtomId| match a {
+        AtomId::Lexicon(l) => vec![vec![*l]],
+        AtomId::Regex(r) => regexes[*r as usize]
+            .gate
+            .map(|g| vec![vec![g]])
+            .unwrap_or_default(),
+        AtomId::Link(_) => Vec::new(),
+    };
+    // One set that `c` needs: its smallest.
+    let one = |c: &Cond| clauses_of(c, regexes).into_iter().min_by_key(Vec::len);
+    match c {
+        Cond::Atom(a) => atom(a),
+        Cond::Distinct(_, 0) | Cond::AtLeast(0, _) | Cond::Not(_) => Vec::new(),
+        Cond::Distinct(a, _) => atom(a),
+        Cond::And(parts) => parts.iter().flat_map(|p| clauses_of(p, regexes)).collect(),
+        Cond::Near(a, b, _) | Cond::Before(a, b, _) => {
+            let mut v = clauses_of(a, regexes);
+            v.extend(clauses_of(b, regexes));
+            v
+        }
+        Cond::Or(parts) => {
+            let mut union = Vec::new();
+            for p in parts {
+                let Some(set) = one(p) else {
+                    return Vec::new();
+                };
+                union.extend(set);
+            }
+            union.sort_unstable();
+            union.dedup();
+            vec![union]
+        }
+        // At least `n` of `k` parts: any `k - n + 1` of them include one
+        // that holds, so their sets together make one set.
+        Cond::AtLeast(n, parts) => {
+            let mut sets: Vec<Vec<u32>> = parts.iter().filter_map(one).collect();
+            let take = parts.len().saturating_sub(*n) + 1;
+            if sets.len() < take {
+                return Vec::new();
+            }
+            sets.sort_by_key(Vec::len);
+            let mut union: Vec<u32> = sets.into_iter().take(take).flatten().collect();
+            union.sort_unstable();
+            union.dedup();
+            vec![union]
+        }
     }
 }
 
@@ -958,5 +1030,44 @@ mod tests {
             need_of(&cond),
             Some(vec![AtomId::Lexicon(0), AtomId::Regex(0)])
         );
+    }
+
+    #[test]
+    fn lexicon_clauses() {
+        let src = "[lexicons]\na=['a']\nb=['b']\nc=['c']\nd=['d']\n[regexes]\nr='x'\ng='(?:yes|ok)[0-9]'\n";
+        let c = compile_str(src).unwrap();
+        let lex = |name: &str| c.lexicons.iter().position(|l| l.name == name).unwrap() as u32;
+        let re = |name: &str| c.regexes.iter().position(|r| r.name == name).unwrap() as u32;
+        let gate = c.regexes[re("g") as usize]
+            .gate
+            .expect("g has literals to gate on");
+        let r = Resolver {
+            lexicons: &c
+                .lexicons
+                .iter()
+                .enumerate()
+                .map(|(i, l)| (l.name.clone(), i as u32))
+                .collect(),
+            regexes: &[("r".to_string(), re("r")), ("g".to_string(), re("g"))]
+                .into_iter()
+                .collect(),
+        };
+        let mut used = Default::default();
+        let mut clauses = |when: &str| {
+            let cond = compile_condition(when, &r, &mut used).unwrap();
+            clauses_of(&cond, &c.regexes)
+        };
+        let (a, b, cc, d) = (lex("a"), lex("b"), lex("c"), lex("d"));
+        // Every part of `&` adds its own set; `|` unites one set per part.
+        assert_eq!(
+            clauses("a & (b | c) & near(d, g, 5)"),
+            vec![vec![a], vec![b, cc], vec![d], vec![gate]]
+        );
+        // An ungated regex, a link check or a negation needs nothing known.
+        assert_eq!(clauses("a & !b & (c | r)"), vec![vec![a]]);
+        assert!(clauses("link.any | a").is_empty());
+        // Two of four: any three of them include one that holds.
+        assert_eq!(clauses("atleast(2, a, b, r, d)"), vec![vec![a, b, d]]);
+        assert!(clauses("atleast(2, a, r, link.any)").is_empty());
     }
 }
