@@ -154,7 +154,8 @@ fn accuracy_gate() {
         "hard benign texts",
     );
 
-    // Telecom_Fraud_Texts_5: fraud rows label01-04 together, target recall 0.90.
+    // Telecom_Fraud_Texts_5: fraud rows label01-04 together, target recall 0.90
+    // (met: 93.0%); the floor sits 2 points below to guard the margin.
     let r = run(
         &engine,
         &dir.join("telecom-fraud-texts-5"),
@@ -170,8 +171,8 @@ fn accuracy_gate() {
     gate.at_least(
         "telecom fraud (label01-04) recall",
         recall(&c),
-        0.90,
-        "target 90%",
+        0.91,
+        "target 90%; floor below the 93.0% reached",
     );
     let c = sum(&r, |g| g == "telecom/label00");
     gate.at_most(
