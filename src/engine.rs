@@ -829,7 +829,7 @@ impl Eval<'_> {
     fn links(&mut self) -> &[FoundAndJudged] {
         if self.s.links.is_none() {
             let found: Vec<FoundLink> = if self.might_contain_link() {
-                links::find_links(self.text)
+                links::find_links_unchecked(self.text)
             } else {
                 Vec::new()
             };

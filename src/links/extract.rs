@@ -465,6 +465,56 @@ pub(crate) fn normalize(text: &str) -> Normalized {
     n
 }
 
+/// True when [`normalize`] would return `text` unchanged (and not defanged).
+/// Conservative: it may answer false for a text that normalize leaves alone
+/// (e.g. any `.` next to a space), never true for one it changes. It mirrors
+/// the cases of normalize: only the characters that normalize may rewrite are
+/// looked at, with the same conditions or weaker ones.
+pub(crate) fn normalize_is_identity(text: &str) -> bool {
+    let b = text.as_bytes();
+    let mut i = 0;
+    while i < b.len() {
+        let c = b[i];
+        let len = (CHAR_CLASS[c as usize] & LEN_MASK) as usize;
+        let changed = match c {
+            b'[' | b'(' | b'{' => defang_bracket(&text[i..]).is_some(),
+            b'h' | b'H' => b.len() >= i + 4 && b[i + 1..i + 4].eq_ignore_ascii_case(b"xxp"),
+            b'.' => (i > 0 && b[i - 1] == b' ') || b.get(i + 1) == Some(&b' '),
+            0..=0x7F => false,
+            _ => {
+                let Some(ch) = text[i..].chars().next() else {
+                    return false;
+                };
+                let prev_ascii_graphic = i > 0 && b[i - 1].is_ascii_graphic();
+                match ch {
+                    '\u{200B}'..='\u{200D}' | '\u{2060}' | '\u{FEFF}' | '\u{00AD}' => true,
+                    // Full-width letters and digits always fold; `．` always
+                    // becomes `.`.
+                    '\u{FF10}'..='\u{FF19}'
+                    | '\u{FF21}'..='\u{FF3A}'
+                    | '\u{FF41}'..='\u{FF5A}'
+                    | '．' => true,
+                    '：' if text[i + len..].starts_with("//")
+                        || text[i + len..].starts_with("／／") =>
+                    {
+                        true
+                    }
+                    // Other full-width punctuation folds only after ASCII.
+                    '\u{FF01}'..='\u{FF5E}' => prev_ascii_graphic,
+                    // Wide dots fold only between letters or digits.
+                    '。' | '｡' | '点' => dot_neighbours_ok(b, i, len, false),
+                    _ => false,
+                }
+            }
+        };
+        if changed {
+            return false;
+        }
+        i += len;
+    }
+    true
+}
+
 /// Handles a dot-like char at `i..end`; returns the next index to read.
 fn push_dot_like(n: &mut Normalized, text: &str, c: char, i: usize, end: usize) -> usize {
     let b = text.as_bytes();
@@ -875,8 +925,25 @@ pub fn find_links(text: &str) -> Vec<FoundLink> {
     if !might_contain_link(text) {
         return Vec::new();
     }
-    let n = normalize(text);
-    let s = n.text.as_str();
+    find_links_unchecked(text)
+}
+
+/// [`find_links`] for a text that passed [`might_contain_link`] (the engine
+/// has already run the pre-check).
+pub(crate) fn find_links_unchecked(text: &str) -> Vec<FoundLink> {
+    // Most texts have nothing to normalize: then work on the text itself,
+    // without the copy and its byte map.
+    if normalize_is_identity(text) {
+        find_in(text, text, None)
+    } else {
+        let n = normalize(text);
+        find_in(text, &n.text, Some(&n))
+    }
+}
+
+/// Links in `s`, the normalized form of `text`; `map` leads back from `s` to
+/// `text` (`None` when they are the same).
+fn find_in(text: &str, s: &str, map: Option<&Normalized>) -> Vec<FoundLink> {
     let mut found: Vec<(Range<usize>, String)> = Vec::new();
 
     // URLs with a scheme: our own scanner (handles IDN hosts).
@@ -941,7 +1008,10 @@ pub fn find_links(text: &str) -> Vec<FoundLink> {
             continue;
         }
         last_end = r.end;
-        let span = n.original_span(r);
+        let span = match map {
+            Some(n) => n.original_span(r),
+            None => r,
+        };
         out.push(FoundLink {
             text: text[span.clone()].to_string(),
             span,
@@ -966,6 +1036,43 @@ mod tests {
         ) {
             let text = parts.concat();
             prop_assert_eq!(might_contain_link(&text), might_contain_link_bytewise(&text), "{:?}", text);
+        }
+
+        #[test]
+        fn identity_check_never_skips_a_rewrite(
+            parts in proptest::collection::vec(prop_oneof![
+                Just("."), Just(" . "), Just("。"), Just("．"), Just("｡"), Just("点"), Just(" 。 "), Just("://"), Just("：//"),
+                Just("：／／"), Just("／"), Just("，"), Just("？"), Just("－"), Just("[.]"), Just("(.)"), Just("{.}"), Just("[:]"),
+                Just("[dot]"), Just("(DOT)"), Just("[x]"), Just("hxxp"), Just("hXXps"), Just("http"), Just("h"), Just("ａ"),
+                Just("Ｚ"), Just("１"), Just("\u{200B}"), Just("\u{FEFF}"), Just("\u{00AD}"), Just("www"), Just("weixin"),
+                Just("qq"), Just("com"), Just("好"), Just("微信"), Just(" "), Just("7"), Just("/a?b=1"), Just("💥"), Just("é"),
+            ], 0..12)
+        ) {
+            let text = parts.concat();
+            if normalize_is_identity(&text) {
+                let n = normalize(&text);
+                prop_assert_eq!(n.text.as_str(), text.as_str());
+                prop_assert!(!n.defanged);
+            }
+        }
+
+        #[test]
+        fn fast_path_finds_the_same_links_as_the_normalized_one(
+            parts in proptest::collection::vec(prop_oneof![
+                Just("https://"), Just("http://"), Just("hxxps[:]//"), Just("www."), Just("weixin"), Just("qq"), Just(".com"),
+                Just(".top/a?b=1"), Just("。"), Just("点"), Just("．"), Just("｡"), Just(" . "), Just("ｗｅｉｘｉｎ"), Just("．ｃｎ"),
+                Just("[.]"), Just("(.)"), Just("点击"), Just("立即申诉"), Just("，"), Just("："), Just(" "), Just("1.2.3.4"),
+                Just(":8080/x"), Just("\u{200B}"), Just("javascript:alert(1)"), Just("微信安全中心"), Just("wеchat"), Just("/"),
+                Just("("), Just(")"), Just("e@x.com"),
+            ], 0..10)
+        ) {
+            let text = parts.concat();
+            // The slow path: always through the normalized copy and its map.
+            let n = normalize(&text);
+            let slow = find_in(&text, &n.text, Some(&n));
+            if might_contain_link(&text) {
+                prop_assert_eq!(find_links(&text), slow, "{:?}", text);
+            }
         }
 
         #[test]
