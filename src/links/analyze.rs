@@ -1,11 +1,12 @@
 //! Checks on one URL: host type, registrable domain, brand imitation, risk lists.
 
 use std::collections::BTreeSet;
+use std::hash::BuildHasherDefault;
 
 use url::{Host, Url};
 
 use super::confusable::{canonical, is_mixed_latin_confusable, osa_distance, osa_distance_with};
-use super::extract::normalize;
+use super::extract::{normalize, normalize_is_identity};
 use super::policy::is_same_or_subdomain;
 use super::{LinkFeature, LinkPolicy, LinkReport, LinkVerdict};
 
@@ -72,11 +73,58 @@ fn percent_decode(s: &str) -> String {
     String::from_utf8_lossy(&out).into_owned()
 }
 
-/// Collects features and reasons while analyzing.
 /// Host names already analysed, for [`LinkPolicy::analyze_cached`].
 #[derive(Debug, Default, Clone)]
 pub struct DomainMemo {
-    map: std::collections::HashMap<String, DomainFindings>,
+    map: std::collections::HashMap<String, DomainFindings, BuildHasherDefault<HostHasher>>,
+}
+
+/// FxHash-style hasher for the memo's host names (a multiply and a rotate per
+/// 8 bytes). SipHash cost more than the lookup it protects: ~1,600
+/// instructions a link. Its flooding resistance is not needed here: the memo
+/// holds at most [`DOMAIN_MEMO_CAPACITY`] hosts before it starts over, so even
+/// hosts crafted to collide cost a bounded scan, never unbounded growth.
+#[derive(Default, Clone, Copy)]
+struct HostHasher(u64);
+
+impl HostHasher {
+    const K: u64 = 0x51_7c_c1_b7_27_22_0a_95;
+
+    #[inline]
+    fn add(&mut self, word: u64) {
+        self.0 = (self.0.rotate_left(5) ^ word).wrapping_mul(Self::K);
+    }
+}
+
+impl std::hash::Hasher for HostHasher {
+    #[inline]
+    fn write(&mut self, bytes: &[u8]) {
+        let mut chunks = bytes.chunks_exact(8);
+        for c in &mut chunks {
+            self.add(u64::from_le_bytes(c.try_into().expect("8 bytes")));
+        }
+        let rest = chunks.remainder();
+        if !rest.is_empty() {
+            let mut buf = [0u8; 8];
+            buf[..rest.len()].copy_from_slice(rest);
+            self.add(u64::from_le_bytes(buf));
+        }
+    }
+
+    #[inline]
+    fn write_u8(&mut self, i: u8) {
+        self.add(u64::from(i));
+    }
+
+    #[inline]
+    fn write_usize(&mut self, i: usize) {
+        self.add(i as u64);
+    }
+
+    #[inline]
+    fn finish(&self) -> u64 {
+        self.0
+    }
 }
 
 impl DomainMemo {
@@ -97,6 +145,7 @@ struct DomainFindings {
     reasons: Vec<String>,
 }
 
+/// Collects features and reasons while analyzing.
 struct Findings {
     features: BTreeSet<LinkFeature>,
     reasons: Vec<String>,
@@ -140,14 +189,21 @@ impl LinkPolicy {
     }
 
     fn analyze_inner(&self, url: &str, memo: Option<&mut DomainMemo>) -> LinkReport {
-        let norm = normalize(url.trim());
-        let (full, scheme) = with_scheme(norm.text.trim());
+        let url = url.trim();
+        // Most URLs (all that find_links reports from plain text) are already
+        // normalized: skip the copy then.
+        let norm = if normalize_is_identity(url) {
+            None
+        } else {
+            Some(normalize(url))
+        };
+        let (full, scheme) = with_scheme(norm.as_ref().map_or(url, |n| n.text.trim()));
         let mut f = Findings {
             features: BTreeSet::new(),
             reasons: Vec::new(),
             userinfo_disguise: false,
         };
-        if norm.defanged {
+        if norm.as_ref().is_some_and(|n| n.defanged) {
             f.add(
                 LinkFeature::Defanged,
                 "link is written defanged (hxxp, [.]), as in security warnings".into(),
