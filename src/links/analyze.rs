@@ -177,7 +177,7 @@ impl LinkPolicy {
     /// forms are accepted). Never panics; an unparseable URL is reported as
     /// benign with the parse error as reason.
     pub fn analyze(&self, url: &str) -> LinkReport {
-        self.analyze_inner(url, None)
+        self.analyze_inner(url, None, None)
     }
 
     /// [`LinkPolicy::analyze`] that remembers what it found per host name in
@@ -185,10 +185,28 @@ impl LinkPolicy {
     /// public-suffix, brand and lookalike checks. A memo must only ever be
     /// used with one policy (and cleared if the policy changes).
     pub fn analyze_cached(&self, url: &str, memo: &mut DomainMemo) -> LinkReport {
-        self.analyze_inner(url, Some(memo))
+        self.analyze_inner(url, Some(memo), None)
     }
 
-    fn analyze_inner(&self, url: &str, memo: Option<&mut DomainMemo>) -> LinkReport {
+    /// [`LinkPolicy::analyze_cached`] of a URL from `find_links_parsed`,
+    /// reusing the parse made while finding it (`parsed`, when it is the
+    /// parse of exactly the string this analysis would parse).
+    pub(crate) fn analyze_found(
+        &self,
+        url: &str,
+        parsed: Option<Url>,
+        memo: &mut DomainMemo,
+    ) -> LinkReport {
+        self.analyze_inner(url, Some(memo), parsed)
+    }
+
+    fn analyze_inner(
+        &self,
+        url: &str,
+        memo: Option<&mut DomainMemo>,
+        parsed: Option<Url>,
+    ) -> LinkReport {
+        let raw = url;
         let url = url.trim();
         // Most URLs (all that find_links reports from plain text) are already
         // normalized: skip the copy then.
@@ -219,7 +237,12 @@ impl LinkPolicy {
             );
             return self.finish(full, host_out, registrable, f);
         }
-        let parsed = match Url::parse(&full) {
+        // The finder's parse is reused only when it parsed this very string
+        // (then Url::parse would return the same).
+        let parsed = match parsed
+            .filter(|_| norm.is_none() && full == raw)
+            .map_or_else(|| Url::parse(&full), Ok)
+        {
             Ok(u) => u,
             Err(e) => {
                 f.reasons.push(format!("not a valid URL ({e})"));
@@ -876,6 +899,30 @@ mod tests {
             let _ = check_url(u);
         }
         assert_eq!(verdict("not a url at all"), V::Benign);
+    }
+
+    #[test]
+    fn reusing_the_finders_parse_gives_the_same_reports() {
+        let policy = LinkPolicy::builtin();
+        let (mut a, mut b) = (DomainMemo::default(), DomainMemo::default());
+        for t in [
+            "点击https://weixin110.qq.com.appeal-center.top/form立即申诉",
+            "hxxps://evil[.]com/login and ｗｘ－ｊｉｅｆｅｎｇ．ｃｎ",
+            "go https://wеchat.com/x now, www.x.com, 10.1.2.3:8080/admin",
+            "链接：https://weixin110.qq.com@203.0.113.9/，快 javascript:alert(1)",
+            "x http://0x7f.1/ y http://[::1]:443/a ftp://files.example.org/app.apk",
+            "打开 weixin。qq。com 申诉 https://微信安全中心.com/解封",
+        ] {
+            for (l, parsed) in super::super::extract::find_links_parsed(t) {
+                let reused = policy.analyze_found(&l.url, parsed, &mut a);
+                let plain = policy.analyze_cached(&l.url, &mut b);
+                assert_eq!(
+                    serde_json::to_value(&reused).unwrap(),
+                    serde_json::to_value(&plain).unwrap(),
+                    "{t}"
+                );
+            }
+        }
     }
 
     #[test]

@@ -687,7 +687,7 @@ fn scan_scheme_url(s: &str, p: usize) -> Option<Range<usize>> {
 }
 
 /// Finds `javascript:`, `vbscript:` and `data:` URLs in `s`.
-fn scan_script_urls(s: &str, out: &mut Vec<(Range<usize>, String)>) {
+fn scan_script_urls(s: &str, out: &mut Vec<(Range<usize>, String, Option<Url>)>) {
     let b = s.as_bytes();
     for colon in memchr::memchr_iter(b':', b) {
         let before = &b[..colon];
@@ -722,7 +722,7 @@ fn scan_script_urls(s: &str, out: &mut Vec<(Range<usize>, String)>) {
             !bodytext.is_empty() && !bodytext.starts_with("//")
         };
         if ok {
-            out.push((start..end, s[start..end].to_string()));
+            out.push((start..end, s[start..end].to_string(), None));
         }
     }
 }
@@ -871,8 +871,9 @@ const COMMON_GTLDS: &[&str] = &[
     "party",
 ];
 
-/// Checks a candidate and returns the URL to report, or `None` to drop it.
-fn validate(candidate: &str, has_scheme: bool) -> Option<String> {
+/// Checks a candidate and returns the URL to report with its parse, or
+/// `None` to drop it.
+fn validate(candidate: &str, has_scheme: bool) -> Option<(String, Url)> {
     let url_text = if has_scheme {
         candidate.to_string()
     } else {
@@ -881,7 +882,7 @@ fn validate(candidate: &str, has_scheme: bool) -> Option<String> {
     let parsed = Url::parse(&url_text).ok()?;
     let special = matches!(parsed.scheme(), "http" | "https" | "ftp" | "ws" | "wss");
     if !special {
-        return has_scheme.then_some(url_text);
+        return has_scheme.then_some((url_text, parsed));
     }
     match parsed.host()? {
         Host::Domain(d) => {
@@ -917,7 +918,7 @@ fn validate(candidate: &str, has_scheme: bool) -> Option<String> {
         }
         Host::Ipv6(_) => {}
     }
-    Some(url_text)
+    Some((url_text, parsed))
 }
 
 /// All links in `text`, in order, non-overlapping, with spans in the original text.
@@ -931,6 +932,15 @@ pub fn find_links(text: &str) -> Vec<FoundLink> {
 /// [`find_links`] for a text that passed [`might_contain_link`] (the engine
 /// has already run the pre-check).
 pub(crate) fn find_links_unchecked(text: &str) -> Vec<FoundLink> {
+    find_links_parsed(text)
+        .into_iter()
+        .map(|(l, _)| l)
+        .collect()
+}
+
+/// [`find_links_unchecked`] that also hands over the parse of each URL, for
+/// `LinkPolicy::analyze_found` (so the engine parses each URL once).
+pub(crate) fn find_links_parsed(text: &str) -> Vec<(FoundLink, Option<Url>)> {
     // Most texts have nothing to normalize: then work on the text itself,
     // without the copy and its byte map.
     if normalize_is_identity(text) {
@@ -941,19 +951,20 @@ pub(crate) fn find_links_unchecked(text: &str) -> Vec<FoundLink> {
     }
 }
 
-/// Links in `s`, the normalized form of `text`; `map` leads back from `s` to
-/// `text` (`None` when they are the same).
-fn find_in(text: &str, s: &str, map: Option<&Normalized>) -> Vec<FoundLink> {
-    let mut found: Vec<(Range<usize>, String)> = Vec::new();
+/// Links in `s`, the normalized form of `text`, each with the parse of its
+/// URL (`None` for script URLs, which are not parsed); `map` leads back from
+/// `s` to `text` (`None` when they are the same).
+fn find_in(text: &str, s: &str, map: Option<&Normalized>) -> Vec<(FoundLink, Option<Url>)> {
+    let mut found: Vec<(Range<usize>, String, Option<Url>)> = Vec::new();
 
     // URLs with a scheme: our own scanner (handles IDN hosts).
     for p in memchr::memmem::find_iter(s.as_bytes(), b"://") {
-        if found.iter().any(|(r, _)| r.contains(&p)) {
+        if found.iter().any(|(r, _, _)| r.contains(&p)) {
             continue;
         }
         if let Some(r) = scan_scheme_url(s, p) {
-            if let Some(url) = validate(&s[r.clone()], true) {
-                found.push((r, url));
+            if let Some((url, parsed)) = validate(&s[r.clone()], true) {
+                found.push((r, url, Some(parsed)));
             }
         }
     }
@@ -973,7 +984,7 @@ fn find_in(text: &str, s: &str, map: Option<&Normalized>) -> Vec<FoundLink> {
         let (mut start, end) = (link.start(), link.end());
         if found[..strong]
             .iter()
-            .any(|(r, _)| r.start < end && start < r.end)
+            .any(|(r, _, _)| r.start < end && start < r.end)
         {
             continue;
         }
@@ -995,15 +1006,15 @@ fn find_in(text: &str, s: &str, map: Option<&Normalized>) -> Vec<FoundLink> {
                 }
             }
         }
-        if let Some(url) = validate(&s[start..end], false) {
-            found.push((start..end, url));
+        if let Some((url, parsed)) = validate(&s[start..end], false) {
+            found.push((start..end, url, Some(parsed)));
         }
     }
 
     found.sort_by(|a, b| a.0.start.cmp(&b.0.start).then(b.0.end.cmp(&a.0.end)));
-    let mut out: Vec<FoundLink> = Vec::with_capacity(found.len());
+    let mut out = Vec::with_capacity(found.len());
     let mut last_end = 0;
-    for (r, url) in found {
+    for (r, url, parsed) in found {
         if r.start < last_end {
             continue;
         }
@@ -1012,11 +1023,12 @@ fn find_in(text: &str, s: &str, map: Option<&Normalized>) -> Vec<FoundLink> {
             Some(n) => n.original_span(r),
             None => r,
         };
-        out.push(FoundLink {
+        let link = FoundLink {
             text: text[span.clone()].to_string(),
             span,
             url,
-        });
+        };
+        out.push((link, parsed));
     }
     out
 }
@@ -1069,7 +1081,7 @@ mod tests {
             let text = parts.concat();
             // The slow path: always through the normalized copy and its map.
             let n = normalize(&text);
-            let slow = find_in(&text, &n.text, Some(&n));
+            let slow: Vec<FoundLink> = find_in(&text, &n.text, Some(&n)).into_iter().map(|(l, _)| l).collect();
             if might_contain_link(&text) {
                 prop_assert_eq!(find_links(&text), slow, "{:?}", text);
             }
