@@ -845,8 +845,8 @@ impl Eval<'_> {
 
     fn links(&mut self) -> &[FoundAndJudged] {
         if self.s.links.is_none() {
-            let found: Vec<FoundLink> = if self.might_contain_link() {
-                links::find_links(self.text)
+            let found: Vec<(FoundLink, Option<url::Url>)> = if self.might_contain_link() {
+                links::find_links_parsed(self.text)
             } else {
                 Vec::new()
             };
@@ -856,7 +856,7 @@ impl Eval<'_> {
                 self.s.domain_memo_owner = self.engine.id;
             }
             let mut judged = Vec::with_capacity(found.len());
-            for l in found {
+            for (l, parsed) in found {
                 let (os, oe) = (l.span.start, l.span.end);
                 let compact = &self.s.norm.compact;
                 let pos = Pos {
@@ -867,7 +867,7 @@ impl Eval<'_> {
                 };
                 let policy = &self.engine.compiled.link_policy;
                 let domains = &mut self.s.domain_memo;
-                let report = policy.analyze_cached(&l.url, domains);
+                let report = policy.analyze_found(&l.url, parsed, domains);
                 judged.push(FoundAndJudged { pos, report });
             }
             self.s.links = Some(judged);

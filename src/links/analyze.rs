@@ -1,11 +1,12 @@
 //! Checks on one URL: host type, registrable domain, brand imitation, risk lists.
 
 use std::collections::BTreeSet;
+use std::hash::BuildHasherDefault;
 
 use url::{Host, Url};
 
 use super::confusable::{canonical, is_mixed_latin_confusable, osa_distance, osa_distance_with};
-use super::extract::normalize;
+use super::extract::{normalize, normalize_is_identity};
 use super::policy::is_same_or_subdomain;
 use super::{LinkFeature, LinkPolicy, LinkReport, LinkVerdict};
 
@@ -72,11 +73,58 @@ fn percent_decode(s: &str) -> String {
     String::from_utf8_lossy(&out).into_owned()
 }
 
-/// Collects features and reasons while analyzing.
 /// Host names already analysed, for [`LinkPolicy::analyze_cached`].
 #[derive(Debug, Default, Clone)]
 pub struct DomainMemo {
-    map: std::collections::HashMap<String, DomainFindings>,
+    map: std::collections::HashMap<String, DomainFindings, BuildHasherDefault<HostHasher>>,
+}
+
+/// FxHash-style hasher for the memo's host names (a multiply and a rotate per
+/// 8 bytes). SipHash cost more than the lookup it protects: ~1,600
+/// instructions a link. Its flooding resistance is not needed here: the memo
+/// holds at most [`DOMAIN_MEMO_CAPACITY`] hosts before it starts over, so even
+/// hosts crafted to collide cost a bounded scan, never unbounded growth.
+#[derive(Default, Clone, Copy)]
+struct HostHasher(u64);
+
+impl HostHasher {
+    const K: u64 = 0x51_7c_c1_b7_27_22_0a_95;
+
+    #[inline]
+    fn add(&mut self, word: u64) {
+        self.0 = (self.0.rotate_left(5) ^ word).wrapping_mul(Self::K);
+    }
+}
+
+impl std::hash::Hasher for HostHasher {
+    #[inline]
+    fn write(&mut self, bytes: &[u8]) {
+        let mut chunks = bytes.chunks_exact(8);
+        for c in &mut chunks {
+            self.add(u64::from_le_bytes(c.try_into().expect("8 bytes")));
+        }
+        let rest = chunks.remainder();
+        if !rest.is_empty() {
+            let mut buf = [0u8; 8];
+            buf[..rest.len()].copy_from_slice(rest);
+            self.add(u64::from_le_bytes(buf));
+        }
+    }
+
+    #[inline]
+    fn write_u8(&mut self, i: u8) {
+        self.add(u64::from(i));
+    }
+
+    #[inline]
+    fn write_usize(&mut self, i: usize) {
+        self.add(i as u64);
+    }
+
+    #[inline]
+    fn finish(&self) -> u64 {
+        self.0
+    }
 }
 
 impl DomainMemo {
@@ -97,6 +145,7 @@ struct DomainFindings {
     reasons: Vec<String>,
 }
 
+/// Collects features and reasons while analyzing.
 struct Findings {
     features: BTreeSet<LinkFeature>,
     reasons: Vec<String>,
@@ -128,7 +177,7 @@ impl LinkPolicy {
     /// forms are accepted). Never panics; an unparseable URL is reported as
     /// benign with the parse error as reason.
     pub fn analyze(&self, url: &str) -> LinkReport {
-        self.analyze_inner(url, None)
+        self.analyze_inner(url, None, None)
     }
 
     /// [`LinkPolicy::analyze`] that remembers what it found per host name in
@@ -136,18 +185,43 @@ impl LinkPolicy {
     /// public-suffix, brand and lookalike checks. A memo must only ever be
     /// used with one policy (and cleared if the policy changes).
     pub fn analyze_cached(&self, url: &str, memo: &mut DomainMemo) -> LinkReport {
-        self.analyze_inner(url, Some(memo))
+        self.analyze_inner(url, Some(memo), None)
     }
 
-    fn analyze_inner(&self, url: &str, memo: Option<&mut DomainMemo>) -> LinkReport {
-        let norm = normalize(url.trim());
-        let (full, scheme) = with_scheme(norm.text.trim());
+    /// [`LinkPolicy::analyze_cached`] of a URL from `find_links_parsed`,
+    /// reusing the parse made while finding it (`parsed`, when it is the
+    /// parse of exactly the string this analysis would parse).
+    pub(crate) fn analyze_found(
+        &self,
+        url: &str,
+        parsed: Option<Url>,
+        memo: &mut DomainMemo,
+    ) -> LinkReport {
+        self.analyze_inner(url, Some(memo), parsed)
+    }
+
+    fn analyze_inner(
+        &self,
+        url: &str,
+        memo: Option<&mut DomainMemo>,
+        parsed: Option<Url>,
+    ) -> LinkReport {
+        let raw = url;
+        let url = url.trim();
+        // Most URLs (all that find_links reports from plain text) are already
+        // normalized: skip the copy then.
+        let norm = if normalize_is_identity(url) {
+            None
+        } else {
+            Some(normalize(url))
+        };
+        let (full, scheme) = with_scheme(norm.as_ref().map_or(url, |n| n.text.trim()));
         let mut f = Findings {
             features: BTreeSet::new(),
             reasons: Vec::new(),
             userinfo_disguise: false,
         };
-        if norm.defanged {
+        if norm.as_ref().is_some_and(|n| n.defanged) {
             f.add(
                 LinkFeature::Defanged,
                 "link is written defanged (hxxp, [.]), as in security warnings".into(),
@@ -163,7 +237,12 @@ impl LinkPolicy {
             );
             return self.finish(full, host_out, registrable, f);
         }
-        let parsed = match Url::parse(&full) {
+        // The finder's parse is reused only when it parsed this very string
+        // (then Url::parse would return the same).
+        let parsed = match parsed
+            .filter(|_| norm.is_none() && full == raw)
+            .map_or_else(|| Url::parse(&full), Ok)
+        {
             Ok(u) => u,
             Err(e) => {
                 f.reasons.push(format!("not a valid URL ({e})"));
@@ -820,6 +899,30 @@ mod tests {
             let _ = check_url(u);
         }
         assert_eq!(verdict("not a url at all"), V::Benign);
+    }
+
+    #[test]
+    fn reusing_the_finders_parse_gives_the_same_reports() {
+        let policy = LinkPolicy::builtin();
+        let (mut a, mut b) = (DomainMemo::default(), DomainMemo::default());
+        for t in [
+            "点击https://weixin110.qq.com.appeal-center.top/form立即申诉",
+            "hxxps://evil[.]com/login and ｗｘ－ｊｉｅｆｅｎｇ．ｃｎ",
+            "go https://wеchat.com/x now, www.x.com, 10.1.2.3:8080/admin",
+            "链接：https://weixin110.qq.com@203.0.113.9/，快 javascript:alert(1)",
+            "x http://0x7f.1/ y http://[::1]:443/a ftp://files.example.org/app.apk",
+            "打开 weixin。qq。com 申诉 https://微信安全中心.com/解封",
+        ] {
+            for (l, parsed) in super::super::extract::find_links_parsed(t) {
+                let reused = policy.analyze_found(&l.url, parsed, &mut a);
+                let plain = policy.analyze_cached(&l.url, &mut b);
+                assert_eq!(
+                    serde_json::to_value(&reused).unwrap(),
+                    serde_json::to_value(&plain).unwrap(),
+                    "{t}"
+                );
+            }
+        }
     }
 
     #[test]

@@ -41,24 +41,65 @@ pub struct FoundLink {
 /// defanged as `[:]//`) and `javascript:`-style schemes. One pass over the bytes,
 /// no allocation, so most benign chat is rejected in nanoseconds.
 pub fn might_contain_link(text: &str) -> bool {
-    // Jump from one possible trigger byte to the next with memchr/memmem
-    // (SIMD) instead of branching on every byte: Chinese chat is mostly
-    // three-byte characters none of which can start a link.
+    // Chinese chat is mostly three-byte characters none of which can start a
+    // link, and lines are short (~80 bytes), so the fixed cost of a search
+    // matters more than its speed per byte: six memchr/memmem passes (one per
+    // trigger, with 。 and 点 matching often) cost ~900 instructions a line.
+    // One walk over the characters with a table lookup each costs a quarter
+    // of that: continuation bytes never start a trigger, so whole characters
+    // are stepped over, and only the rare candidates go to `trigger_at`.
     let b = text.as_bytes();
-    if memchr::memchr3_iter(b'.', b':', b'(', b).any(|i| trigger_at(b, i))
-        || memchr::memchr_iter(b'[', b).any(|i| trigger_at(b, i))
-    {
-        return true;
+    let mut i = 0;
+    while i < b.len() {
+        let c = b[i];
+        let class = CHAR_CLASS[c as usize];
+        if class & CANDIDATE != 0 && is_candidate(b, i) && trigger_at(b, i) {
+            return true;
+        }
+        i += (class & LEN_MASK) as usize;
     }
-    // Built once: constructing a memmem searcher per message showed up in
-    // profiles.
-    static WIDE_DOTS: std::sync::LazyLock<[memchr::memmem::Finder<'static>; 4]> =
-        std::sync::LazyLock::new(|| {
-            ["。", "．", "｡", "点"].map(|d| memchr::memmem::Finder::new(d.as_bytes()))
-        });
-    WIDE_DOTS
-        .iter()
-        .any(|dot| dot.find_iter(b).any(|i| trigger_at(b, i)))
+    false
+}
+
+/// [`CHAR_CLASS`] bits: the length of the UTF-8 sequence a byte starts (1 for
+/// ASCII and, harmlessly, for stray continuation bytes, which valid `str`s
+/// never start a character with) ...
+const LEN_MASK: u8 = 0b0111;
+/// ... and whether the byte may start a trigger: `.` `:` `(` `[`, or the lead
+/// byte of `。` (E3), `点` (E7), `．` and `｡` (EF).
+const CANDIDATE: u8 = 0b1000;
+
+/// Per byte value: [`LEN_MASK`] and [`CANDIDATE`] bits.
+static CHAR_CLASS: [u8; 256] = {
+    let mut t = [0u8; 256];
+    let mut c = 0;
+    while c < 256 {
+        t[c] = match c {
+            0xF0..=0xFF => 4,
+            0xE0..=0xEF => 3,
+            0xC0..=0xDF => 2,
+            _ => 1,
+        };
+        if matches!(c as u8, b'.' | b':' | b'(' | b'[' | 0xE3 | 0xE7 | 0xEF) {
+            t[c] |= CANDIDATE;
+        }
+        c += 1;
+    }
+    t
+};
+
+/// Whether the candidate byte at `i` is ASCII or the start of a wide dot:
+/// filters the many other characters with a flagged lead byte before the
+/// full test in `trigger_at`.
+#[inline]
+fn is_candidate(b: &[u8], i: usize) -> bool {
+    match b.get(i..i + 3) {
+        _ if b[i] < 0x80 => true,
+        Some([0xE3, 0x80, 0x82] | [0xE7, 0x82, 0xB9] | [0xEF, 0xBC, 0x8E] | [0xEF, 0xBD, 0xA1]) => {
+            true
+        }
+        _ => false,
+    }
 }
 
 /// Whether the byte at `i` starts something that may belong to a link.
@@ -424,6 +465,56 @@ pub(crate) fn normalize(text: &str) -> Normalized {
     n
 }
 
+/// True when [`normalize`] would return `text` unchanged (and not defanged).
+/// Conservative: it may answer false for a text that normalize leaves alone
+/// (e.g. any `.` next to a space), never true for one it changes. It mirrors
+/// the cases of normalize: only the characters that normalize may rewrite are
+/// looked at, with the same conditions or weaker ones.
+pub(crate) fn normalize_is_identity(text: &str) -> bool {
+    let b = text.as_bytes();
+    let mut i = 0;
+    while i < b.len() {
+        let c = b[i];
+        let len = (CHAR_CLASS[c as usize] & LEN_MASK) as usize;
+        let changed = match c {
+            b'[' | b'(' | b'{' => defang_bracket(&text[i..]).is_some(),
+            b'h' | b'H' => b.len() >= i + 4 && b[i + 1..i + 4].eq_ignore_ascii_case(b"xxp"),
+            b'.' => (i > 0 && b[i - 1] == b' ') || b.get(i + 1) == Some(&b' '),
+            0..=0x7F => false,
+            _ => {
+                let Some(ch) = text[i..].chars().next() else {
+                    return false;
+                };
+                let prev_ascii_graphic = i > 0 && b[i - 1].is_ascii_graphic();
+                match ch {
+                    '\u{200B}'..='\u{200D}' | '\u{2060}' | '\u{FEFF}' | '\u{00AD}' => true,
+                    // Full-width letters and digits always fold; `．` always
+                    // becomes `.`.
+                    '\u{FF10}'..='\u{FF19}'
+                    | '\u{FF21}'..='\u{FF3A}'
+                    | '\u{FF41}'..='\u{FF5A}'
+                    | '．' => true,
+                    '：' if text[i + len..].starts_with("//")
+                        || text[i + len..].starts_with("／／") =>
+                    {
+                        true
+                    }
+                    // Other full-width punctuation folds only after ASCII.
+                    '\u{FF01}'..='\u{FF5E}' => prev_ascii_graphic,
+                    // Wide dots fold only between letters or digits.
+                    '。' | '｡' | '点' => dot_neighbours_ok(b, i, len, false),
+                    _ => false,
+                }
+            }
+        };
+        if changed {
+            return false;
+        }
+        i += len;
+    }
+    true
+}
+
 /// Handles a dot-like char at `i..end`; returns the next index to read.
 fn push_dot_like(n: &mut Normalized, text: &str, c: char, i: usize, end: usize) -> usize {
     let b = text.as_bytes();
@@ -596,7 +687,7 @@ fn scan_scheme_url(s: &str, p: usize) -> Option<Range<usize>> {
 }
 
 /// Finds `javascript:`, `vbscript:` and `data:` URLs in `s`.
-fn scan_script_urls(s: &str, out: &mut Vec<(Range<usize>, String)>) {
+fn scan_script_urls(s: &str, out: &mut Vec<(Range<usize>, String, Option<Url>)>) {
     let b = s.as_bytes();
     for colon in memchr::memchr_iter(b':', b) {
         let before = &b[..colon];
@@ -631,7 +722,7 @@ fn scan_script_urls(s: &str, out: &mut Vec<(Range<usize>, String)>) {
             !bodytext.is_empty() && !bodytext.starts_with("//")
         };
         if ok {
-            out.push((start..end, s[start..end].to_string()));
+            out.push((start..end, s[start..end].to_string(), None));
         }
     }
 }
@@ -780,8 +871,9 @@ const COMMON_GTLDS: &[&str] = &[
     "party",
 ];
 
-/// Checks a candidate and returns the URL to report, or `None` to drop it.
-fn validate(candidate: &str, has_scheme: bool) -> Option<String> {
+/// Checks a candidate and returns the URL to report with its parse, or
+/// `None` to drop it.
+fn validate(candidate: &str, has_scheme: bool) -> Option<(String, Url)> {
     let url_text = if has_scheme {
         candidate.to_string()
     } else {
@@ -790,7 +882,7 @@ fn validate(candidate: &str, has_scheme: bool) -> Option<String> {
     let parsed = Url::parse(&url_text).ok()?;
     let special = matches!(parsed.scheme(), "http" | "https" | "ftp" | "ws" | "wss");
     if !special {
-        return has_scheme.then_some(url_text);
+        return has_scheme.then_some((url_text, parsed));
     }
     match parsed.host()? {
         Host::Domain(d) => {
@@ -826,7 +918,7 @@ fn validate(candidate: &str, has_scheme: bool) -> Option<String> {
         }
         Host::Ipv6(_) => {}
     }
-    Some(url_text)
+    Some((url_text, parsed))
 }
 
 /// All links in `text`, in order, non-overlapping, with spans in the original text.
@@ -834,18 +926,45 @@ pub fn find_links(text: &str) -> Vec<FoundLink> {
     if !might_contain_link(text) {
         return Vec::new();
     }
-    let n = normalize(text);
-    let s = n.text.as_str();
-    let mut found: Vec<(Range<usize>, String)> = Vec::new();
+    find_links_unchecked(text)
+}
+
+/// [`find_links`] for a text that passed [`might_contain_link`] (the engine
+/// has already run the pre-check).
+pub(crate) fn find_links_unchecked(text: &str) -> Vec<FoundLink> {
+    find_links_parsed(text)
+        .into_iter()
+        .map(|(l, _)| l)
+        .collect()
+}
+
+/// [`find_links_unchecked`] that also hands over the parse of each URL, for
+/// `LinkPolicy::analyze_found` (so the engine parses each URL once).
+pub(crate) fn find_links_parsed(text: &str) -> Vec<(FoundLink, Option<Url>)> {
+    // Most texts have nothing to normalize: then work on the text itself,
+    // without the copy and its byte map.
+    if normalize_is_identity(text) {
+        find_in(text, text, None)
+    } else {
+        let n = normalize(text);
+        find_in(text, &n.text, Some(&n))
+    }
+}
+
+/// Links in `s`, the normalized form of `text`, each with the parse of its
+/// URL (`None` for script URLs, which are not parsed); `map` leads back from
+/// `s` to `text` (`None` when they are the same).
+fn find_in(text: &str, s: &str, map: Option<&Normalized>) -> Vec<(FoundLink, Option<Url>)> {
+    let mut found: Vec<(Range<usize>, String, Option<Url>)> = Vec::new();
 
     // URLs with a scheme: our own scanner (handles IDN hosts).
     for p in memchr::memmem::find_iter(s.as_bytes(), b"://") {
-        if found.iter().any(|(r, _)| r.contains(&p)) {
+        if found.iter().any(|(r, _, _)| r.contains(&p)) {
             continue;
         }
         if let Some(r) = scan_scheme_url(s, p) {
-            if let Some(url) = validate(&s[r.clone()], true) {
-                found.push((r, url));
+            if let Some((url, parsed)) = validate(&s[r.clone()], true) {
+                found.push((r, url, Some(parsed)));
             }
         }
     }
@@ -865,7 +984,7 @@ pub fn find_links(text: &str) -> Vec<FoundLink> {
         let (mut start, end) = (link.start(), link.end());
         if found[..strong]
             .iter()
-            .any(|(r, _)| r.start < end && start < r.end)
+            .any(|(r, _, _)| r.start < end && start < r.end)
         {
             continue;
         }
@@ -887,25 +1006,29 @@ pub fn find_links(text: &str) -> Vec<FoundLink> {
                 }
             }
         }
-        if let Some(url) = validate(&s[start..end], false) {
-            found.push((start..end, url));
+        if let Some((url, parsed)) = validate(&s[start..end], false) {
+            found.push((start..end, url, Some(parsed)));
         }
     }
 
     found.sort_by(|a, b| a.0.start.cmp(&b.0.start).then(b.0.end.cmp(&a.0.end)));
-    let mut out: Vec<FoundLink> = Vec::with_capacity(found.len());
+    let mut out = Vec::with_capacity(found.len());
     let mut last_end = 0;
-    for (r, url) in found {
+    for (r, url, parsed) in found {
         if r.start < last_end {
             continue;
         }
         last_end = r.end;
-        let span = n.original_span(r);
-        out.push(FoundLink {
+        let span = match map {
+            Some(n) => n.original_span(r),
+            None => r,
+        };
+        let link = FoundLink {
             text: text[span.clone()].to_string(),
             span,
             url,
-        });
+        };
+        out.push((link, parsed));
     }
     out
 }
@@ -924,6 +1047,50 @@ mod tests {
             ], 0..12)
         ) {
             let text = parts.concat();
+            prop_assert_eq!(might_contain_link(&text), might_contain_link_bytewise(&text), "{:?}", text);
+        }
+
+        #[test]
+        fn identity_check_never_skips_a_rewrite(
+            parts in proptest::collection::vec(prop_oneof![
+                Just("."), Just(" . "), Just("。"), Just("．"), Just("｡"), Just("点"), Just(" 。 "), Just("://"), Just("：//"),
+                Just("：／／"), Just("／"), Just("，"), Just("？"), Just("－"), Just("[.]"), Just("(.)"), Just("{.}"), Just("[:]"),
+                Just("[dot]"), Just("(DOT)"), Just("[x]"), Just("hxxp"), Just("hXXps"), Just("http"), Just("h"), Just("ａ"),
+                Just("Ｚ"), Just("１"), Just("\u{200B}"), Just("\u{FEFF}"), Just("\u{00AD}"), Just("www"), Just("weixin"),
+                Just("qq"), Just("com"), Just("好"), Just("微信"), Just(" "), Just("7"), Just("/a?b=1"), Just("💥"), Just("é"),
+            ], 0..12)
+        ) {
+            let text = parts.concat();
+            if normalize_is_identity(&text) {
+                let n = normalize(&text);
+                prop_assert_eq!(n.text.as_str(), text.as_str());
+                prop_assert!(!n.defanged);
+            }
+        }
+
+        #[test]
+        fn fast_path_finds_the_same_links_as_the_normalized_one(
+            parts in proptest::collection::vec(prop_oneof![
+                Just("https://"), Just("http://"), Just("hxxps[:]//"), Just("www."), Just("weixin"), Just("qq"), Just(".com"),
+                Just(".top/a?b=1"), Just("。"), Just("点"), Just("．"), Just("｡"), Just(" . "), Just("ｗｅｉｘｉｎ"), Just("．ｃｎ"),
+                Just("[.]"), Just("(.)"), Just("点击"), Just("立即申诉"), Just("，"), Just("："), Just(" "), Just("1.2.3.4"),
+                Just(":8080/x"), Just("\u{200B}"), Just("javascript:alert(1)"), Just("微信安全中心"), Just("wеchat"), Just("/"),
+                Just("("), Just(")"), Just("e@x.com"),
+            ], 0..10)
+        ) {
+            let text = parts.concat();
+            // The slow path: always through the normalized copy and its map.
+            let n = normalize(&text);
+            let slow: Vec<FoundLink> = find_in(&text, &n.text, Some(&n)).into_iter().map(|(l, _)| l).collect();
+            if might_contain_link(&text) {
+                prop_assert_eq!(find_links(&text), slow, "{:?}", text);
+            }
+        }
+
+        #[test]
+        fn pre_check_agrees_with_the_bytewise_one_on_random_text(
+            text in "[a-zA-Z0-9.:(\\[\\]/ 。．｡点好，ａＺ１é💥\u{200B}]{0,24}"
+        ) {
             prop_assert_eq!(might_contain_link(&text), might_contain_link_bytewise(&text), "{:?}", text);
         }
     }

@@ -20,6 +20,7 @@ mod extract;
 mod policy;
 
 pub use analyze::DomainMemo;
+pub(crate) use extract::find_links_parsed;
 pub use extract::{find_links, might_contain_link, FoundLink};
 pub use policy::{LinkPolicy, LinkPolicyError};
 
