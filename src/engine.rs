@@ -622,13 +622,14 @@ impl Eval<'_> {
             }
             Cond::Near(a, b, max) => match (plain_atoms(a), plain_atoms(b)) {
                 (Some(x), Some(y)) => self.any_pair(x, y, |p, q, view| gap(view, p, q) <= *max),
-                _ => self.eval(c).is_some(),
+                // Evidence is needed to pair them up; truth first is cheaper.
+                _ => self.holds(a) && self.holds(b) && self.eval(c).is_some(),
             },
             Cond::Before(a, b, max) => match (plain_atoms(a), plain_atoms(b)) {
                 (Some(x), Some(y)) => self.any_pair(x, y, |p, q, view| {
                     p.ce <= q.cs && max.is_none_or(|m| gap(view, p, q) <= m)
                 }),
-                _ => self.eval(c).is_some(),
+                _ => self.holds(a) && self.holds(b) && self.eval(c).is_some(),
             },
             Cond::Distinct(..) => self.eval(c).is_some(),
         }
@@ -656,20 +657,17 @@ impl Eval<'_> {
         b: &[Cond],
         ok: impl Fn(&Pos, &Pos, &ViewBuf) -> bool,
     ) -> bool {
-        // Compute every atom first (as `eval` would), then compare in place.
-        let mut any_a = false;
-        for x in a {
-            any_a |= self.atom_holds(atom_of(x));
-        }
-        if !any_a {
+        // Both sides must hold at all: settle that first, stopping at the
+        // first atom that holds (cheapest first), so a regex on one side is
+        // not run when the other side is empty.
+        if !a.iter().any(|x| self.atom_holds(atom_of(x)))
+            || !b.iter().any(|y| self.atom_holds(atom_of(y)))
+        {
             return false;
         }
-        let mut any_b = false;
-        for y in b {
-            any_b |= self.atom_holds(atom_of(y));
-        }
-        if !any_b {
-            return false;
+        // Then every atom's positions (as `eval` would), compared in place.
+        for x in a.iter().chain(b) {
+            self.atom_holds(atom_of(x));
         }
         let view = &self.s.norm.compact;
         a.iter().any(|x| {

@@ -683,15 +683,15 @@ fn cost(c: &Cond, regexes: &[RegexAtom]) -> u32 {
     }
 }
 
-/// Reorders `&` parts and `near` operands cheapest first.
+/// Reorders `&`, `|` and `atleast` parts and `near` operands cheapest first.
 fn order_by_cost(c: &mut Cond, regexes: &[RegexAtom]) {
     match c {
-        Cond::And(parts) => {
+        // `|` and `atleast` stop at the first parts that hold, so cheap
+        // first pays there too; evidence is the union of every part's and
+        // is sorted before it is shown, so the order does not show.
+        Cond::And(parts) | Cond::Or(parts) | Cond::AtLeast(_, parts) => {
             parts.iter_mut().for_each(|p| order_by_cost(p, regexes));
             parts.sort_by_key(|p| cost(p, regexes));
-        }
-        Cond::Or(parts) | Cond::AtLeast(_, parts) => {
-            parts.iter_mut().for_each(|p| order_by_cost(p, regexes))
         }
         Cond::Not(x) => order_by_cost(x, regexes),
         Cond::Near(a, b, _) => {
