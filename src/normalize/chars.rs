@@ -290,4 +290,54 @@ fn collect_folded(chars: impl Iterator<Item = char>) -> Folded {
 /// classified message does not pay for it.
 pub(crate) fn warm_up() {
     let _ = han_table();
+    let _ = punctuation_table();
+}
+
+/// What the compact view makes of one character, decided ahead of time.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub(crate) enum CompactFold {
+    /// Invisible: dropped, no separator.
+    Drop,
+    /// A separator: dropped, and marks a boundary.
+    Separator,
+    /// Kept as this one character.
+    One(char),
+    /// Anything else (an expansion): the general path decides.
+    Other,
+}
+
+/// The CJK symbols and punctuation block (U+3000..U+303F) and the half-
+/// and full-width forms block (U+FF00..U+FFEF): the punctuation of Chinese
+/// chat, and full-width letters and digits.
+const PUNCTUATION_BLOCKS: [(u32, u32); 2] = [(0x3000, 0x303F), (0xFF00, 0xFFEF)];
+
+/// Index of `cp` in [`punctuation_table`], when it is in one of the blocks.
+#[inline]
+pub(crate) fn punctuation_index(cp: u32) -> Option<usize> {
+    let (first, last) = PUNCTUATION_BLOCKS[0];
+    if (first..=last).contains(&cp) {
+        return Some((cp - first) as usize);
+    }
+    let (second, end) = PUNCTUATION_BLOCKS[1];
+    (second..=end)
+        .contains(&cp)
+        .then(|| (last - first + 1 + cp - second) as usize)
+}
+
+/// [`fold_char`] and [`is_separator`] over the punctuation blocks, computed
+/// once: `，` `。` `！` and full-width forms skip decoding and folding.
+pub(crate) fn punctuation_table() -> &'static [CompactFold] {
+    static TABLE: OnceLock<Box<[CompactFold]>> = OnceLock::new();
+    TABLE.get_or_init(|| {
+        PUNCTUATION_BLOCKS
+            .iter()
+            .flat_map(|&(first, last)| first..=last)
+            .map(|cp| match char::from_u32(cp).map(fold_char) {
+                Some(Folded::Drop) => CompactFold::Drop,
+                Some(Folded::One(f)) if is_separator(f) => CompactFold::Separator,
+                Some(Folded::One(f)) => CompactFold::One(f),
+                _ => CompactFold::Other,
+            })
+            .collect()
+    })
 }

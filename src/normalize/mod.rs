@@ -20,7 +20,10 @@
 mod chars;
 
 pub(crate) use chars::warm_up;
-use chars::{fold_char, han_table, is_han, is_separator, simplify_han_in, Folded, ASCII_COMPACT};
+use chars::{
+    fold_char, han_table, is_han, is_separator, punctuation_index, punctuation_table,
+    simplify_han_in, CompactFold, Folded, ASCII_COMPACT,
+};
 
 /// Offsets are stored in 32 bits; longer texts are normalized up to this
 /// many bytes (the engine caps message length well below it).
@@ -253,6 +256,7 @@ impl Normalizer {
         self.folded_ready = false;
         let mut sep_pending = false;
         let han = han_table();
+        let punct = punctuation_table();
         let bytes = text.as_bytes();
         let mut i = 0usize;
         while i < bytes.len() {
@@ -298,6 +302,27 @@ impl Normalizer {
                     sep_pending = false;
                     i += 3;
                     continue;
+                }
+            }
+            // Chinese punctuation and full-width forms: one table lookup.
+            if (b == 0xE3 || b == 0xEF) && i + 2 < bytes.len() {
+                let cp = (u32::from(b & 0x0F) << 12)
+                    | (u32::from(bytes[i + 1] & 0x3F) << 6)
+                    | u32::from(bytes[i + 2] & 0x3F);
+                if let Some(k) = punctuation_index(cp) {
+                    match punct[k] {
+                        CompactFold::Drop => {}
+                        CompactFold::Separator => sep_pending = true,
+                        CompactFold::One(f) => {
+                            view.push(f, i as u32, i as u32 + 3, sep_pending);
+                            sep_pending = false;
+                        }
+                        CompactFold::Other => {}
+                    }
+                    if punct[k] != CompactFold::Other {
+                        i += 3;
+                        continue;
+                    }
                 }
             }
             let c = text[i..].chars().next().unwrap_or('\u{FFFD}');
@@ -559,10 +584,19 @@ mod tests {
 
     proptest::proptest! {
         #[test]
-        fn fast_paths_agree_with_the_reference(s in "[\\PC\u{3000}-\u{303F}\u{3400}-\u{9FFF}ＡＢ８ ①]{0,40}") {
+        fn fast_paths_agree_with_the_reference(s in "[\\PC\u{3000}-\u{303F}\u{3400}-\u{9FFF}\u{FF00}-\u{FFEF}ＡＢ８ ①]{0,40}") {
             let (want_folded, want_compact) = reference(&s);
             proptest::prop_assert_eq!(folded(&s), want_folded);
             proptest::prop_assert_eq!(compact(&s), want_compact);
+            // Every compact character maps back to whole original
+            // characters it came from, in order.
+            let mut last_start = 0;
+            for (c, range) in compact_with_offsets(&s) {
+                proptest::prop_assert!(s.is_char_boundary(range.start) && s.is_char_boundary(range.end));
+                proptest::prop_assert!(range.start >= last_start && range.start < range.end);
+                last_start = range.start;
+                proptest::prop_assert!(compact(&s[range.clone()]).contains(c), "{:?} {:?}", c, &s[range]);
+            }
         }
     }
 
