@@ -454,13 +454,14 @@ impl Engine {
     /// Runs the keyword automaton over the compact view and records, per
     /// lexicon, where its terms matched.
     fn find_terms(&self, s: &mut Scratch) {
-        let Some(ac) = &self.compiled.automaton else {
+        let Some(matcher) = &self.compiled.automaton else {
             return;
         };
         let view = &s.norm.compact;
-        for m in ac.find_overlapping_iter(view.text.as_str()) {
-            let target = &self.compiled.patterns[m.pattern().as_usize()];
-            let (cs, ce) = (m.start(), m.end());
+        let (lex_hits, touched, touched_set) =
+            (&mut s.lex_hits, &mut s.touched, &mut s.touched_set);
+        matcher.for_each_match(view.text.as_str(), |pattern, cs, ce| {
+            let target = &self.compiled.patterns[pattern];
             let bounded = (!target.ascii_start || view.is_ascii_boundary(cs))
                 && (!target.ascii_end || view.is_ascii_boundary(ce));
             let (os, oe) = view.original_range(cs, ce);
@@ -474,16 +475,16 @@ impl Engine {
                 if !bounded && self.compiled.lexicons[li as usize].word_boundary {
                     continue;
                 }
-                let hits = &mut s.lex_hits[li as usize];
+                let hits = &mut lex_hits[li as usize];
                 if hits.is_empty() {
-                    s.touched.push(li);
-                    s.touched_set[li as usize / 64] |= 1u64 << (li % 64);
+                    touched.push(li);
+                    touched_set[li as usize / 64] |= 1u64 << (li % 64);
                 }
                 if hits.len() < MAX_POSITIONS {
                     hits.push(pos);
                 }
             }
-        }
+        });
     }
 }
 

@@ -4,7 +4,7 @@
 
 use std::collections::{BTreeMap, HashMap};
 
-use aho_corasick::{AhoCorasick, AhoCorasickKind, MatchKind};
+use aho_corasick::{AhoCorasick, MatchKind};
 use regex::Regex;
 use serde::{Deserialize, Serialize};
 
@@ -158,7 +158,7 @@ pub(crate) struct Compiled {
     pub(crate) rules: Vec<CompiledRule>,
     pub(crate) context: Option<CompiledContext>,
     pub(crate) link_policy: LinkPolicy,
-    pub(crate) automaton: Option<AhoCorasick>,
+    pub(crate) automaton: Option<KeywordMatcher>,
     /// For each lexicon, the rules whose need set contains it.
     pub(crate) rules_by_lexicon: Vec<Vec<u32>>,
     /// Rules whose need set is unknown or holds a regex or link condition:
@@ -883,7 +883,55 @@ fn required(hir: &regex_syntax::hir::Hir) -> Option<Vec<String>> {
     }
 }
 
-type Automaton = (Option<AhoCorasick>, Vec<PatternTarget>);
+type Automaton = (Option<KeywordMatcher>, Vec<PatternTarget>);
+
+/// The one keyword automaton over every lexicon term.
+#[derive(Clone, Debug)]
+pub(crate) enum KeywordMatcher {
+    /// A DFA, walked by [`KeywordMatcher::for_each_match`]'s own loop: one
+    /// table lookup per byte and a comparison, nothing else.
+    Dfa(Box<aho_corasick::dfa::DFA>),
+    /// Term sets too big for a DFA: the crate's own search.
+    Other(AhoCorasick),
+}
+
+impl KeywordMatcher {
+    /// Calls `found(pattern, start, end)` for every occurrence of every
+    /// pattern in `haystack`, overlapping ones included, by end offset.
+    #[inline]
+    pub(crate) fn for_each_match(
+        &self,
+        haystack: &str,
+        mut found: impl FnMut(usize, usize, usize),
+    ) {
+        use aho_corasick::automaton::Automaton;
+        use aho_corasick::Anchored;
+        match self {
+            KeywordMatcher::Dfa(dfa) => {
+                let Ok(mut sid) = dfa.start_state(Anchored::No) else {
+                    return;
+                };
+                for (i, &b) in haystack.as_bytes().iter().enumerate() {
+                    sid = dfa.next_state(Anchored::No, sid, b);
+                    if dfa.is_special(sid) {
+                        if dfa.is_dead(sid) {
+                            return;
+                        }
+                        for k in 0..dfa.match_len(sid) {
+                            let pattern = dfa.match_pattern(sid, k);
+                            found(pattern.as_usize(), i + 1 - dfa.pattern_len(pattern), i + 1);
+                        }
+                    }
+                }
+            }
+            KeywordMatcher::Other(ac) => {
+                for m in ac.find_overlapping_iter(haystack) {
+                    found(m.pattern().as_usize(), m.start(), m.end());
+                }
+            }
+        }
+    }
+}
 
 fn build_automaton(lexicons: &[Lexicon]) -> Result<Automaton, RuleError> {
     let mut by_text: BTreeMap<String, usize> = BTreeMap::new();
@@ -914,25 +962,32 @@ fn build_automaton(lexicons: &[Lexicon]) -> Result<Automaton, RuleError> {
     if texts.is_empty() {
         return Ok((None, targets));
     }
-    let kind = if texts.len() <= MAX_DFA_PATTERNS {
-        Some(AhoCorasickKind::DFA)
-    } else {
-        None
+    let failed = |e: &dyn std::fmt::Display| {
+        err(
+            RuleErrorKind::Invalid,
+            "rules",
+            None,
+            None,
+            format!("cannot build the keyword automaton: {e}"),
+        )
     };
-    let ac = AhoCorasick::builder()
-        .kind(kind)
-        .match_kind(MatchKind::Standard)
-        .build(&texts)
-        .map_err(|e| {
-            err(
-                RuleErrorKind::Invalid,
-                "rules",
-                None,
-                None,
-                format!("cannot build the keyword automaton: {e}"),
-            )
-        })?;
-    Ok((Some(ac), targets))
+    let matcher = if texts.len() <= MAX_DFA_PATTERNS {
+        // No prefilter: messages are short and the loop checks every byte
+        // anyway; with one, start states would be special too.
+        let dfa = aho_corasick::dfa::Builder::new()
+            .match_kind(MatchKind::Standard)
+            .prefilter(false)
+            .build(&texts)
+            .map_err(|e| failed(&e))?;
+        KeywordMatcher::Dfa(Box::new(dfa))
+    } else {
+        let ac = AhoCorasick::builder()
+            .match_kind(MatchKind::Standard)
+            .build(&texts)
+            .map_err(|e| failed(&e))?;
+        KeywordMatcher::Other(ac)
+    };
+    Ok((Some(matcher), targets))
 }
 
 #[cfg(test)]
@@ -1030,6 +1085,28 @@ mod tests {
             need_of(&cond),
             Some(vec![AtomId::Lexicon(0), AtomId::Regex(0)])
         );
+    }
+
+    proptest::proptest! {
+        /// The DFA walked by our own loop reports exactly the matches the
+        /// crate's overlapping search reports, in the same order.
+        #[test]
+        fn own_dfa_loop_agrees_with_the_crate(
+            patterns in proptest::collection::vec("[ab解封号]{1,4}", 1..12),
+            haystack in "[ab解封号 x]{0,40}",
+        ) {
+            let dfa = aho_corasick::dfa::Builder::new()
+                .match_kind(MatchKind::Standard)
+                .prefilter(false)
+                .build(&patterns)
+                .unwrap();
+            let ac = AhoCorasick::builder().match_kind(MatchKind::Standard).build(&patterns).unwrap();
+            let mut ours = Vec::new();
+            KeywordMatcher::Dfa(Box::new(dfa)).for_each_match(&haystack, |p, s, e| ours.push((p, s, e)));
+            let mut theirs = Vec::new();
+            KeywordMatcher::Other(ac).for_each_match(&haystack, |p, s, e| theirs.push((p, s, e)));
+            proptest::prop_assert_eq!(ours, theirs);
+        }
     }
 
     #[test]
