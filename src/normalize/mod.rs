@@ -99,20 +99,11 @@ impl ViewBuf {
     /// `start..end`.
     #[inline]
     fn push_str(&mut self, folded: &str, start: u32, end: u32, sep_before: bool) {
-        let at = self.text.len() as u32;
         if folded.len() as u32 == end - start {
-            if self.run_end != Some(start) || sep_before {
-                self.segs.push(Segment {
-                    at,
-                    orig: start,
-                    orig_end: 0,
-                    sep_before,
-                });
-            }
-            self.run_end = Some(end);
+            self.continue_run(start, end - start, sep_before);
         } else {
             self.segs.push(Segment {
-                at,
+                at: self.text.len() as u32,
                 orig: start,
                 orig_end: end,
                 sep_before,
@@ -122,9 +113,11 @@ impl ViewBuf {
         self.text.push_str(folded);
     }
 
-    /// Appends `run`, copied unchanged from original byte `start` on.
+    /// Records that the next `len` bytes of the view come byte for byte from
+    /// the original at `start`: the current same-length run goes on, or a
+    /// new one starts.
     #[inline]
-    fn push_run(&mut self, run: &str, start: u32, sep_before: bool) {
+    fn continue_run(&mut self, start: u32, len: u32, sep_before: bool) {
         if self.run_end != Some(start) || sep_before {
             self.segs.push(Segment {
                 at: self.text.len() as u32,
@@ -133,22 +126,20 @@ impl ViewBuf {
                 sep_before,
             });
         }
-        self.run_end = Some(start + run.len() as u32);
+        self.run_end = Some(start + len);
+    }
+
+    /// Appends `run`, copied unchanged from original byte `start` on.
+    #[inline]
+    fn push_run(&mut self, run: &str, start: u32, sep_before: bool) {
+        self.continue_run(start, run.len() as u32, sep_before);
         self.text.push_str(run);
     }
 
     /// Appends an ASCII byte that came from the one original byte `start`.
     #[inline]
     fn push_ascii(&mut self, b: u8, start: u32, sep_before: bool) {
-        if self.run_end != Some(start) || sep_before {
-            self.segs.push(Segment {
-                at: self.text.len() as u32,
-                orig: start,
-                orig_end: 0,
-                sep_before,
-            });
-        }
-        self.run_end = Some(start + 1);
+        self.continue_run(start, 1, sep_before);
         self.text.push(char::from(b));
     }
 

@@ -1061,17 +1061,30 @@ mod tests {
         assert_eq!(g, vec!["微信".to_string(), "腾讯".to_string()]);
     }
 
+    type Names = std::collections::HashMap<String, u32>;
+
+    /// Lexicon and regex names of a compiled set, for a [`Resolver`].
+    fn names(c: &Compiled) -> (Names, Names) {
+        let index = |names: Vec<&String>| {
+            names
+                .into_iter()
+                .enumerate()
+                .map(|(i, n)| (n.clone(), i as u32))
+                .collect()
+        };
+        (
+            index(c.lexicons.iter().map(|l| &l.name).collect()),
+            index(c.regexes.iter().map(|r| &r.name).collect()),
+        )
+    }
+
     #[test]
     fn need_sets() {
         let c = compile_str("[lexicons]\na=['a']\nb=['b']\nc=['c']\n[regexes]\nr='x'\n").unwrap();
+        let (lexicons, regexes) = names(&c);
         let r = Resolver {
-            lexicons: &c
-                .lexicons
-                .iter()
-                .enumerate()
-                .map(|(i, l)| (l.name.clone(), i as u32))
-                .collect(),
-            regexes: &[("r".to_string(), 0u32)].into_iter().collect(),
+            lexicons: &lexicons,
+            regexes: &regexes,
         };
         let mut used = Default::default();
         let cond = compile_condition("a & (b | c)", &r, &mut used).unwrap();
@@ -1118,16 +1131,10 @@ mod tests {
         let gate = c.regexes[re("g") as usize]
             .gate
             .expect("g has literals to gate on");
+        let (lexicons, regexes) = names(&c);
         let r = Resolver {
-            lexicons: &c
-                .lexicons
-                .iter()
-                .enumerate()
-                .map(|(i, l)| (l.name.clone(), i as u32))
-                .collect(),
-            regexes: &[("r".to_string(), re("r")), ("g".to_string(), re("g"))]
-                .into_iter()
-                .collect(),
+            lexicons: &lexicons,
+            regexes: &regexes,
         };
         let mut used = Default::default();
         let mut clauses = |when: &str| {
