@@ -278,9 +278,7 @@ impl Normalizer {
             // CJK fast path: decode the three bytes by hand, fold through the
             // Han table; ideographs are never separators or invisible.
             if (0xE3..=0xE9).contains(&b) && i + 2 < bytes.len() {
-                let cp = (u32::from(b & 0x0F) << 12)
-                    | (u32::from(bytes[i + 1] & 0x3F) << 6)
-                    | u32::from(bytes[i + 2] & 0x3F);
+                let cp = three_byte_code_point(bytes, i);
                 if is_han(cp) {
                     let f = simplify_han_in(han, cp);
                     let (s, e) = (i as u32, i as u32 + 3);
@@ -297,9 +295,7 @@ impl Normalizer {
             }
             // Chinese punctuation and full-width forms: one table lookup.
             if (b == 0xE3 || b == 0xEF) && i + 2 < bytes.len() {
-                let cp = (u32::from(b & 0x0F) << 12)
-                    | (u32::from(bytes[i + 1] & 0x3F) << 6)
-                    | u32::from(bytes[i + 2] & 0x3F);
+                let cp = three_byte_code_point(bytes, i);
                 if let Some(k) = punctuation_index(cp) {
                     match punct[k] {
                         CompactFold::Drop => {}
@@ -359,9 +355,7 @@ impl Normalizer {
                     continue;
                 }
                 if (0xE3..=0xE9).contains(&b) && i + 2 < bytes.len() {
-                    let cp = (u32::from(b & 0x0F) << 12)
-                        | (u32::from(bytes[i + 1] & 0x3F) << 6)
-                        | u32::from(bytes[i + 2] & 0x3F);
+                    let cp = three_byte_code_point(bytes, i);
                     if is_han(cp) {
                         view.push(simplify_han_in(han, cp), i as u32, i as u32 + 3, false);
                         i += 3;
@@ -406,6 +400,15 @@ static ASCII_FOLDED: [u8; 128] = {
     t
 };
 
+/// The code point of the three-byte UTF-8 sequence at `bytes[i..i + 3]`
+/// (the caller has checked the lead byte and the length; `bytes` is a `str`).
+#[inline]
+fn three_byte_code_point(bytes: &[u8], i: usize) -> u32 {
+    (u32::from(bytes[i] & 0x0F) << 12)
+        | (u32::from(bytes[i + 1] & 0x3F) << 6)
+        | u32::from(bytes[i + 2] & 0x3F)
+}
+
 /// End of the run of characters from `i` on that a view keeps exactly as
 /// they are: ASCII bytes that `ascii` maps to themselves and ideographs the
 /// Han table leaves alone. Decodes, compares, writes nothing.
@@ -419,9 +422,7 @@ fn unchanged_run(bytes: &[u8], mut i: usize, han: &[char], ascii: &[u8; 128]) ->
             }
             i += 1;
         } else if (0xE3..=0xE9).contains(&b) && i + 2 < bytes.len() {
-            let cp = (u32::from(b & 0x0F) << 12)
-                | (u32::from(bytes[i + 1] & 0x3F) << 6)
-                | u32::from(bytes[i + 2] & 0x3F);
+            let cp = three_byte_code_point(bytes, i);
             if !is_han(cp) || simplify_han_in(han, cp) as u32 != cp {
                 break;
             }
