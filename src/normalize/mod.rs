@@ -240,141 +240,15 @@ impl Normalizer {
     /// Builds the compact view of `text` (the folded view is built lazily by
     /// [`Normalizer::folded`]).
     pub(crate) fn normalize(&mut self, text: &str) {
-        let text = truncate_to_boundary(text, MAX_NORMALIZED_INPUT);
-        let view = &mut self.compact;
-        view.clear();
-        view.reserve(text.len());
+        build_view::<true>(&mut self.compact, text);
         self.folded_ready = false;
-        let mut sep_pending = false;
-        let han = han_table();
-        let punct = punctuation_table();
-        let bytes = text.as_bytes();
-        let mut i = 0usize;
-        while i < bytes.len() {
-            // Most of a message is characters that normalization leaves as
-            // they are: copy each such run in one go.
-            let run = unchanged_run(bytes, i, han, &ASCII_COMPACT);
-            if run > i {
-                view.push_run(&text[i..run], i as u32, sep_pending);
-                sep_pending = false;
-                i = run;
-                if i >= bytes.len() {
-                    break;
-                }
-            }
-            let b = bytes[i];
-            // ASCII fast path: no decoding, one table lookup.
-            if b < 0x80 {
-                let m = ASCII_COMPACT[b as usize];
-                if m == 0 {
-                    sep_pending = true;
-                } else {
-                    view.push_ascii(m, i as u32, sep_pending);
-                    sep_pending = false;
-                }
-                i += 1;
-                continue;
-            }
-            // CJK fast path: decode the three bytes by hand, fold through the
-            // Han table; ideographs are never separators or invisible.
-            if (0xE3..=0xE9).contains(&b) && i + 2 < bytes.len() {
-                let cp = three_byte_code_point(bytes, i);
-                if is_han(cp) {
-                    let f = simplify_han_in(han, cp);
-                    let (s, e) = (i as u32, i as u32 + 3);
-                    if f as u32 == cp {
-                        // Unchanged (most characters): copy the bytes as they are.
-                        view.push_str(&text[i..i + 3], s, e, sep_pending);
-                    } else {
-                        view.push(f, s, e, sep_pending);
-                    }
-                    sep_pending = false;
-                    i += 3;
-                    continue;
-                }
-            }
-            // Chinese punctuation and full-width forms: one table lookup.
-            if (b == 0xE3 || b == 0xEF) && i + 2 < bytes.len() {
-                let cp = three_byte_code_point(bytes, i);
-                if let Some(k) = punctuation_index(cp) {
-                    match punct[k] {
-                        CompactFold::Drop => {}
-                        CompactFold::Separator => sep_pending = true,
-                        CompactFold::One(f) => {
-                            view.push(f, i as u32, i as u32 + 3, sep_pending);
-                            sep_pending = false;
-                        }
-                        CompactFold::Other => {}
-                    }
-                    if punct[k] != CompactFold::Other {
-                        i += 3;
-                        continue;
-                    }
-                }
-            }
-            let c = text[i..].chars().next().unwrap_or('\u{FFFD}');
-            let end = i + c.len_utf8();
-            let (s, e) = (i as u32, end as u32);
-            match fold_char(c) {
-                Folded::Drop => {}
-                Folded::One(f) => push_compact(view, f, s, e, &mut sep_pending),
-                Folded::Many(arr, n) => {
-                    for &f in &arr[..n as usize] {
-                        push_compact(view, f, s, e, &mut sep_pending);
-                    }
-                }
-            }
-            i = end;
-        }
     }
 
     /// The folded view of `text` (the same text last passed to
     /// [`Normalizer::normalize`]), built on first use.
     pub(crate) fn folded(&mut self, text: &str) -> &ViewBuf {
         if !self.folded_ready {
-            let text = truncate_to_boundary(text, MAX_NORMALIZED_INPUT);
-            let view = &mut self.folded;
-            view.clear();
-            view.reserve(text.len());
-            let han = han_table();
-            let bytes = text.as_bytes();
-            let mut i = 0usize;
-            while i < bytes.len() {
-                let run = unchanged_run(bytes, i, han, &ASCII_FOLDED);
-                if run > i {
-                    view.push_run(&text[i..run], i as u32, false);
-                    i = run;
-                    if i >= bytes.len() {
-                        break;
-                    }
-                }
-                let b = bytes[i];
-                if b < 0x80 {
-                    view.push_ascii(b.to_ascii_lowercase(), i as u32, false);
-                    i += 1;
-                    continue;
-                }
-                if (0xE3..=0xE9).contains(&b) && i + 2 < bytes.len() {
-                    let cp = three_byte_code_point(bytes, i);
-                    if is_han(cp) {
-                        view.push(simplify_han_in(han, cp), i as u32, i as u32 + 3, false);
-                        i += 3;
-                        continue;
-                    }
-                }
-                let c = text[i..].chars().next().unwrap_or('\u{FFFD}');
-                let (s, e) = (i as u32, (i + c.len_utf8()) as u32);
-                match fold_char(c) {
-                    Folded::Drop => {}
-                    Folded::One(f) => view.push(f, s, e, false),
-                    Folded::Many(arr, n) => {
-                        for &f in &arr[..n as usize] {
-                            view.push(f, s, e, false);
-                        }
-                    }
-                }
-                i = e as usize;
-            }
+            build_view::<false>(&mut self.folded, text);
             self.folded_ready = true;
         }
         &self.folded
@@ -386,6 +260,101 @@ impl Normalizer {
             View::Compact => &self.compact,
             View::Folded => self.folded(text),
         }
+    }
+}
+
+/// Builds one view of `text` into `view`: the compact view (`COMPACT`,
+/// separators dropped and marked) or the folded view (separators kept).
+/// One loop for both, compiled once per view.
+fn build_view<const COMPACT: bool>(view: &mut ViewBuf, text: &str) {
+    let text = truncate_to_boundary(text, MAX_NORMALIZED_INPUT);
+    view.clear();
+    view.reserve(text.len());
+    let ascii = if COMPACT {
+        &ASCII_COMPACT
+    } else {
+        &ASCII_FOLDED
+    };
+    let han = han_table();
+    let punct = punctuation_table();
+    // Compact view only: separators were dropped right before the next
+    // character pushed.
+    let mut sep_pending = false;
+    let bytes = text.as_bytes();
+    let mut i = 0usize;
+    while i < bytes.len() {
+        // Most of a message is characters that normalization leaves as
+        // they are: copy each such run in one go.
+        let run = unchanged_run(bytes, i, han, ascii);
+        if run > i {
+            view.push_run(&text[i..run], i as u32, sep_pending);
+            sep_pending = false;
+            i = run;
+            if i >= bytes.len() {
+                break;
+            }
+        }
+        let b = bytes[i];
+        // ASCII fast path: no decoding, one table lookup.
+        if b < 0x80 {
+            let m = ascii[b as usize];
+            if COMPACT && m == 0 {
+                sep_pending = true;
+            } else {
+                view.push_ascii(m, i as u32, sep_pending);
+                sep_pending = false;
+            }
+            i += 1;
+            continue;
+        }
+        // CJK fast path: decode the three bytes by hand, fold through the
+        // Han table; ideographs are never separators or invisible.
+        if (0xE3..=0xEF).contains(&b) && i + 2 < bytes.len() {
+            let cp = three_byte_code_point(bytes, i);
+            if is_han(cp) {
+                view.push(
+                    simplify_han_in(han, cp),
+                    i as u32,
+                    i as u32 + 3,
+                    sep_pending,
+                );
+                sep_pending = false;
+                i += 3;
+                continue;
+            }
+            // Chinese punctuation and full-width forms: one table lookup.
+            if let (true, Some(k)) = (COMPACT, punctuation_index(cp)) {
+                match punct[k] {
+                    CompactFold::Drop => {}
+                    CompactFold::Separator => sep_pending = true,
+                    CompactFold::One(f) => {
+                        view.push(f, i as u32, i as u32 + 3, sep_pending);
+                        sep_pending = false;
+                    }
+                    CompactFold::Other => {}
+                }
+                if punct[k] != CompactFold::Other {
+                    i += 3;
+                    continue;
+                }
+            }
+        }
+        let c = text[i..].chars().next().unwrap_or('\u{FFFD}');
+        let (s, e) = (i as u32, (i + c.len_utf8()) as u32);
+        let mut push = |f: char| {
+            if COMPACT && is_separator(f) {
+                sep_pending = true;
+            } else {
+                view.push(f, s, e, sep_pending);
+                sep_pending = false;
+            }
+        };
+        match fold_char(c) {
+            Folded::Drop => {}
+            Folded::One(f) => push(f),
+            Folded::Many(arr, n) => arr[..n as usize].iter().copied().for_each(push),
+        }
+        i = e as usize;
     }
 }
 
@@ -417,7 +386,8 @@ fn unchanged_run(bytes: &[u8], mut i: usize, han: &[char], ascii: &[u8; 128]) ->
     while i < bytes.len() {
         let b = bytes[i];
         if b < 0x80 {
-            if ascii[b as usize] != b {
+            // NUL maps to 0 in both tables, which also marks a separator.
+            if ascii[b as usize] != b || b == 0 {
                 break;
             }
             i += 1;
@@ -432,18 +402,6 @@ fn unchanged_run(bytes: &[u8], mut i: usize, han: &[char], ascii: &[u8; 128]) ->
         }
     }
     i
-}
-
-/// Appends one folded character to the compact view, or notes a dropped
-/// separator.
-#[inline]
-fn push_compact(view: &mut ViewBuf, f: char, s: u32, e: u32, sep_pending: &mut bool) {
-    if is_separator(f) {
-        *sep_pending = true;
-        return;
-    }
-    view.push(f, s, e, *sep_pending);
-    *sep_pending = false;
 }
 
 fn truncate_to_boundary(text: &str, max: usize) -> &str {
@@ -522,6 +480,13 @@ mod tests {
         assert_eq!(compact("验.证.码"), "验证码");
         assert_eq!(compact("解\u{202E}封"), "解封");
         assert_eq!(compact("1\u{FE0F}\u{20E3}2"), "12");
+    }
+
+    #[test]
+    fn folded_view_keeps_control_characters_compact_drops_them() {
+        assert_eq!(folded("A\0b\tc"), "a\0b\tc");
+        assert_eq!(compact("A\0b\tc"), "abc");
+        assert_eq!(folded("Ｖ，帳"), "v,账");
     }
 
     #[test]
