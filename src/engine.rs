@@ -575,10 +575,9 @@ impl Eval<'_> {
 
     /// The cheap link pre-check, computed once per message.
     fn might_contain_link(&mut self) -> bool {
-        *self
-            .s
-            .link_possible
-            .get_or_insert_with(|| links::might_contain_link(self.text))
+        // Normalization has run the pre-check on its way through the text.
+        let possible = self.s.norm.compact.may_hold_link;
+        *self.s.link_possible.get_or_insert(possible)
     }
 
     /// Whether `c` holds: the same answer as `self.eval(c).is_some()`, but

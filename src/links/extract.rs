@@ -103,7 +103,9 @@ fn is_candidate(b: &[u8], i: usize) -> bool {
 }
 
 /// Whether the byte at `i` starts something that may belong to a link.
-fn trigger_at(b: &[u8], i: usize) -> bool {
+/// The normalizer calls it too, at each character [`might_contain_link`]
+/// would test, so that the engine need not walk the text twice.
+pub(crate) fn trigger_at(b: &[u8], i: usize) -> bool {
     let n = b.len();
     match b[i] {
         b'.' => {

@@ -21,6 +21,7 @@ mod policy;
 
 pub use analyze::DomainMemo;
 pub(crate) use extract::find_links_parsed;
+pub(crate) use extract::trigger_at;
 pub use extract::{find_links, might_contain_link, FoundLink};
 pub use policy::{LinkPolicy, LinkPolicyError};
 

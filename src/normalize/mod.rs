@@ -60,6 +60,11 @@ pub(crate) struct ViewBuf {
     /// Original offset right after the last character pushed, when the
     /// last segment is a same-length run that the next character may extend.
     run_end: Option<u32>,
+    /// Compact view only: what `links::might_contain_link` says of the
+    /// original text. Worked out here because this loop already stops at
+    /// every character that may start a link (see [`DIAN`]), so
+    /// the pre-check need not walk the message a second time.
+    pub(crate) may_hold_link: bool,
 }
 
 /// A stretch of a view that maps back to the original in one way.
@@ -93,6 +98,7 @@ impl ViewBuf {
         self.text.clear();
         self.segs.clear();
         self.run_end = None;
+        self.may_hold_link = false;
     }
 
     /// Appends the bytes of `folded`, which came from the original bytes
@@ -266,9 +272,15 @@ impl Normalizer {
 /// Builds one view of `text` into `view`: the compact view (`COMPACT`,
 /// separators dropped and marked) or the folded view (separators kept).
 /// One loop for both, compiled once per view.
-fn build_view<const COMPACT: bool>(view: &mut ViewBuf, text: &str) {
-    let text = truncate_to_boundary(text, MAX_NORMALIZED_INPUT);
+fn build_view<const COMPACT: bool>(view: &mut ViewBuf, full_text: &str) {
+    let text = truncate_to_boundary(full_text, MAX_NORMALIZED_INPUT);
     view.clear();
+    // A text too long to normalize whole gets the link pre-check whole;
+    // otherwise the loop runs it on the way (`note_links`).
+    let note_links = COMPACT && text.len() == full_text.len();
+    if COMPACT && !note_links {
+        view.may_hold_link = crate::links::might_contain_link(full_text);
+    }
     view.reserve(text.len());
     let ascii = if COMPACT {
         &ASCII_COMPACT
@@ -297,6 +309,10 @@ fn build_view<const COMPACT: bool>(view: &mut ViewBuf, text: &str) {
         let b = bytes[i];
         // ASCII fast path: no decoding, one table lookup.
         if b < 0x80 {
+            // Link marks are punctuation: never in an unchanged run.
+            if note_links && matches!(b, b'.' | b':' | b'(' | b'[') && !view.may_hold_link {
+                view.may_hold_link = crate::links::trigger_at(bytes, i);
+            }
             let m = ascii[b as usize];
             if COMPACT && m == 0 {
                 sep_pending = true;
@@ -311,6 +327,11 @@ fn build_view<const COMPACT: bool>(view: &mut ViewBuf, text: &str) {
         // Han table; ideographs are never separators or invisible.
         if (0xE3..=0xEF).contains(&b) && i + 2 < bytes.len() {
             let cp = three_byte_code_point(bytes, i);
+            // Every wide link mark is a three-byte character, and runs stop
+            // at 点 (see `unchanged_run`).
+            if note_links && matches!(cp, 0x3002 | 0xFF0E | 0xFF61 | DIAN) && !view.may_hold_link {
+                view.may_hold_link = crate::links::trigger_at(bytes, i);
+            }
             if is_han(cp) {
                 view.push(
                     simplify_han_in(han, cp),
@@ -358,6 +379,12 @@ fn build_view<const COMPACT: bool>(view: &mut ViewBuf, text: &str) {
     }
 }
 
+/// 点, "dot", which scammers write for the dot of a link. The characters
+/// where a link may start (the link pre-check, `links::might_contain_link`,
+/// tests only these) are the ASCII marks `.` `:` `(` `[` and the wide dots
+/// 。 ． ｡ 点.
+const DIAN: u32 = 0x70B9;
+
 /// What the folded view makes of each ASCII byte: its lower case.
 static ASCII_FOLDED: [u8; 128] = {
     let mut t = [0u8; 128];
@@ -393,7 +420,8 @@ fn unchanged_run(bytes: &[u8], mut i: usize, han: &[char], ascii: &[u8; 128]) ->
             i += 1;
         } else if (0xE3..=0xE9).contains(&b) && i + 2 < bytes.len() {
             let cp = three_byte_code_point(bytes, i);
-            if !is_han(cp) || simplify_han_in(han, cp) as u32 != cp {
+            // 点 may stand for a dot in a link: let the caller note it.
+            if !is_han(cp) || simplify_han_in(han, cp) as u32 != cp || cp == DIAN {
                 break;
             }
             i += 3;
@@ -457,6 +485,7 @@ pub fn compact_with_offsets(text: &str) -> Vec<(char, std::ops::Range<usize>)> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use proptest::strategy::Strategy;
 
     #[test]
     fn folds_width_case_and_traditional() {
@@ -554,6 +583,43 @@ mod tests {
                 last_start = range.start;
                 proptest::prop_assert!(compact(&s[range.clone()]).contains(c), "{:?} {:?}", c, &s[range]);
             }
+        }
+    }
+
+    proptest::proptest! {
+        /// The normalizer's note on links is the link pre-check's answer:
+        /// the engine takes it instead of running the pre-check.
+        #[test]
+        fn no_link_mark_means_no_link(
+            parts in proptest::collection::vec(proptest::prop_oneof![
+                proptest::sample::select(vec![
+                    ".", "。", "．", "｡", "点", "://", "[dot]", "(dot)", "javascript:", "1.2.3.4/",
+                    "weixin", "com", "點", "好", " ", "ａ", "，",
+                ]).prop_map(String::from).boxed(),
+                "[\\PC]{0,3}".boxed(),
+            ], 0..12)
+        ) {
+            let text = parts.concat();
+            let mut n = Normalizer::default();
+            n.normalize(&text);
+            proptest::prop_assert_eq!(n.compact.may_hold_link, crate::links::might_contain_link(&text), "{:?}", text);
+        }
+    }
+
+    #[test]
+    fn link_marks_are_noted_wherever_they_are() {
+        let mut n = Normalizer::default();
+        for (text, marked) in [
+            ("你好我们明天见", false),
+            ("收到。明天10点见", false),
+            ("weixin。qq。com", true),
+            ("wx点qq点com", true),
+            ("见 a.cn", true),
+            ("time 15:30, 1.5", false),
+            ("https://a", true),
+        ] {
+            n.normalize(text);
+            assert_eq!(n.compact.may_hold_link, marked, "{text}");
         }
     }
 
