@@ -972,44 +972,51 @@ fn find_in(text: &str, s: &str, map: Option<&Normalized>) -> Vec<(FoundLink, Opt
     }
     scan_script_urls(s, &mut found);
 
-    // URLs without a scheme: linkify in ASCII mode.
-    let mut finder = LinkFinder::new();
-    finder
-        .url_must_have_scheme(false)
-        .url_can_be_iri(false)
-        .kinds(&[LinkKind::Url, LinkKind::Email]);
+    // URLs without a scheme: linkify in ASCII mode. It finds those only
+    // around a '.', and a link that overlaps one found above is dropped:
+    // when every dot lies in such a link (a message with one http link),
+    // it has nothing to add.
     let strong = found.len();
-    for link in finder.links(s) {
-        if *link.kind() != LinkKind::Url {
-            continue;
-        }
-        let (mut start, end) = (link.start(), link.end());
-        if found[..strong]
-            .iter()
-            .any(|(r, _, _)| r.start < end && start < r.end)
-        {
-            continue;
-        }
-        if link.as_str().contains("://") {
-            continue;
-        }
-        // Pull in non-ASCII, non-CJK letters before the match: linkify's ASCII
-        // mode would cut "wеchat.com" (Cyrillic е) to "chat.com".
-        if s[..start]
-            .chars()
-            .next_back()
-            .is_some_and(|c| !c.is_ascii() && c.is_alphanumeric() && !is_cjk_like(c))
-        {
-            for c in s[..start].chars().rev() {
-                if (c.is_alphanumeric() && !is_cjk_like(c)) || c == '-' {
-                    start -= c.len_utf8();
-                } else {
-                    break;
+    let dot_outside = memchr::memchr_iter(b'.', s.as_bytes())
+        .any(|p| !found.iter().any(|(r, _, _)| r.contains(&p)));
+    if dot_outside {
+        let mut finder = LinkFinder::new();
+        finder
+            .url_must_have_scheme(false)
+            .url_can_be_iri(false)
+            .kinds(&[LinkKind::Url, LinkKind::Email]);
+        for link in finder.links(s) {
+            if *link.kind() != LinkKind::Url {
+                continue;
+            }
+            let (mut start, end) = (link.start(), link.end());
+            if found[..strong]
+                .iter()
+                .any(|(r, _, _)| r.start < end && start < r.end)
+            {
+                continue;
+            }
+            if link.as_str().contains("://") {
+                continue;
+            }
+            // Pull in non-ASCII, non-CJK letters before the match: linkify's ASCII
+            // mode would cut "wеchat.com" (Cyrillic е) to "chat.com".
+            if s[..start]
+                .chars()
+                .next_back()
+                .is_some_and(|c| !c.is_ascii() && c.is_alphanumeric() && !is_cjk_like(c))
+            {
+                for c in s[..start].chars().rev() {
+                    if (c.is_alphanumeric() && !is_cjk_like(c)) || c == '-' {
+                        start -= c.len_utf8();
+                    } else {
+                        break;
+                    }
                 }
             }
-        }
-        if let Some((url, parsed)) = validate(&s[start..end], false) {
-            found.push((start..end, url, Some(parsed)));
+            if let Some((url, parsed)) = validate(&s[start..end], false) {
+                found.push((start..end, url, Some(parsed)));
+            }
         }
     }
 
