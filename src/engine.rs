@@ -398,7 +398,7 @@ impl Engine {
                 score,
                 description: info.description.clone(),
                 dampened,
-                spans: merge_spans(text, positions),
+                spans: merge_spans(text, &ev.s.norm.compact, positions),
             });
         }
         verdict.score += strongest_dampened;
@@ -464,12 +464,13 @@ impl Engine {
             let target = &self.compiled.patterns[pattern];
             let bounded = (!target.ascii_start || view.is_ascii_boundary(cs))
                 && (!target.ascii_end || view.is_ascii_boundary(ce));
-            let (os, oe) = view.original_range(cs, ce);
+            // Where it is in the original is worked out only for the rules
+            // that fire (`merge_spans`): most matches never need it.
             let pos = Pos {
                 cs: cs as u32,
                 ce: ce as u32,
-                os: os as u32,
-                oe: oe as u32,
+                os: UNMAPPED,
+                oe: UNMAPPED,
             };
             for &li in &target.lexicons {
                 if !bounded && self.compiled.lexicons[li as usize].word_boundary {
@@ -489,6 +490,7 @@ impl Engine {
 }
 
 /// A piece of evidence: a range in the compact view and in the original.
+/// Keyword matches leave the original range [`UNMAPPED`] until needed.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
 struct Pos {
     cs: u32,
@@ -496,6 +498,10 @@ struct Pos {
     os: u32,
     oe: u32,
 }
+
+/// `Pos::os` and `Pos::oe` of a keyword match not yet mapped back: the
+/// original range is the compact view's `original_range(cs, ce)`.
+const UNMAPPED: u32 = u32::MAX;
 
 struct FoundAndJudged {
     pos: Pos,
@@ -959,8 +965,13 @@ fn span_of(text: &str, start: usize, end: usize) -> Span {
     }
 }
 
-/// Sorts evidence by position and merges overlapping ranges.
-fn merge_spans(text: &str, mut positions: Vec<Pos>) -> Vec<Span> {
+/// Sorts evidence by position in the original and merges overlapping
+/// ranges.
+fn merge_spans(text: &str, compact: &ViewBuf, mut positions: Vec<Pos>) -> Vec<Span> {
+    for p in positions.iter_mut().filter(|p| p.os == UNMAPPED) {
+        let (os, oe) = compact.original_range(p.cs as usize, p.ce as usize);
+        (p.os, p.oe) = (os as u32, oe as u32);
+    }
     positions.sort_by_key(|p| (p.os, p.oe));
     let mut out: Vec<(usize, usize)> = Vec::new();
     for p in positions {
