@@ -12,16 +12,44 @@ use std::sync::OnceLock;
 const HAN_FIRST: u32 = 0x3400;
 const HAN_LAST: u32 = 0x9FFF;
 
-/// Dense table: `HAN_TABLE[cp - HAN_FIRST]` is the simplified form of `cp`.
+/// Traditional -> simplified for the ideographs `HAN_FIRST..=HAN_LAST`.
 ///
-/// Built once from fast2s's character table. A dense array costs 110 KB but
-/// turns the per-character conversion into one indexed load, which matters:
-/// most characters of Chinese chat go through it.
-pub(crate) fn han_table() -> &'static [char] {
-    static TABLE: OnceLock<Box<[char]>> = OnceLock::new();
+/// Built once from fast2s's character table. Most characters of Chinese
+/// chat are looked up here, and most are already simplified: a bit set of
+/// the ones that change (3.4 KB, stays in the L1 cache) answers that, and
+/// only those go to the dense table of simplified forms (110 KB, one indexed
+/// load, but a cache miss when read for every character).
+pub(crate) struct HanTable {
+    simplified: Box<[char]>,
+    /// Bit `cp - HAN_FIRST`: the normalizer must stop at `cp`, because
+    /// `simplified` maps it to another character, or because it is 点,
+    /// which may stand for the dot of a link (see `normalize::DIAN`).
+    stops: Box<[u64]>,
+}
+
+impl HanTable {
+    /// Whether a run of characters copied as they are must stop at the
+    /// ideograph `cp` (in `HAN_FIRST..=HAN_LAST`, the caller checks): it has
+    /// another simplified form, or it is 点.
+    #[inline]
+    pub(crate) fn stops_at(&self, cp: u32) -> bool {
+        let k = (cp - HAN_FIRST) as usize;
+        self.stops[k / 64] >> (k % 64) & 1 != 0
+    }
+
+    /// The simplified form of the ideograph `cp` (in range, as above).
+    #[inline]
+    pub(crate) fn simplify(&self, cp: u32) -> char {
+        self.simplified[(cp - HAN_FIRST) as usize]
+    }
+}
+
+/// The table, built on first use.
+pub(crate) fn han_table() -> &'static HanTable {
+    static TABLE: OnceLock<HanTable> = OnceLock::new();
     TABLE.get_or_init(|| {
         let mut buf = [0u8; 4];
-        (HAN_FIRST..=HAN_LAST)
+        let simplified: Box<[char]> = (HAN_FIRST..=HAN_LAST)
             .map(|cp| {
                 let Some(c) = char::from_u32(cp) else {
                     return '\u{FFFD}';
@@ -31,16 +59,16 @@ pub(crate) fn han_table() -> &'static [char] {
                 let simplified = converted.chars().next().unwrap_or(c);
                 project_fold(simplified)
             })
-            .collect()
+            .collect();
+        let mut stops = vec![0u64; simplified.len().div_ceil(64)].into_boxed_slice();
+        for (k, &c) in simplified.iter().enumerate() {
+            let cp = HAN_FIRST + k as u32;
+            if c as u32 != cp || cp == '点' as u32 {
+                stops[k / 64] |= 1 << (k % 64);
+            }
+        }
+        HanTable { simplified, stops }
     })
-}
-
-/// The simplified form of a CJK ideograph in `HAN_FIRST..=HAN_LAST` (the
-/// caller checks the range), from the table [`han_table`] returned: the
-/// normalizer looks the table up once per text, not once per character.
-#[inline]
-pub(crate) fn simplify_han_in(table: &[char], cp: u32) -> char {
-    table[(cp - HAN_FIRST) as usize]
 }
 
 /// For each ASCII byte, what the compact view keeps: the lower-cased byte,
@@ -165,7 +193,7 @@ pub(crate) fn fold_char(c: char) -> Folded {
         return Folded::One(c.to_ascii_lowercase());
     }
     if (HAN_FIRST..=HAN_LAST).contains(&cp) {
-        return Folded::One(han_table()[(cp - HAN_FIRST) as usize]);
+        return Folded::One(han_table().simplify(cp));
     }
     // Full-width ASCII (ＶＸ, ８８８, ：) -> ASCII.
     if (0xFF01..=0xFF5E).contains(&cp) {
@@ -262,7 +290,7 @@ fn fold_char_simple(d: char) -> Folded {
     if cp < 0x80 {
         Folded::One(d.to_ascii_lowercase())
     } else if (HAN_FIRST..=HAN_LAST).contains(&cp) {
-        Folded::One(han_table()[(cp - HAN_FIRST) as usize])
+        Folded::One(han_table().simplify(cp))
     } else if d.is_uppercase() {
         collect_folded(d.to_lowercase())
     } else {

@@ -21,8 +21,8 @@ mod chars;
 
 pub(crate) use chars::warm_up;
 use chars::{
-    fold_char, han_table, is_han, is_separator, punctuation_index, punctuation_table,
-    simplify_han_in, CompactFold, Folded, ASCII_COMPACT,
+    fold_char, han_table, is_han, is_separator, punctuation_index, punctuation_table, CompactFold,
+    Folded, HanTable, ASCII_COMPACT,
 };
 
 /// Offsets are stored in 32 bits; longer texts are normalized up to this
@@ -333,12 +333,7 @@ fn build_view<const COMPACT: bool>(view: &mut ViewBuf, full_text: &str) {
                 view.may_hold_link = crate::links::trigger_at(bytes, i);
             }
             if is_han(cp) {
-                view.push(
-                    simplify_han_in(han, cp),
-                    i as u32,
-                    i as u32 + 3,
-                    sep_pending,
-                );
+                view.push(han.simplify(cp), i as u32, i as u32 + 3, sep_pending);
                 sep_pending = false;
                 i += 3;
                 continue;
@@ -409,7 +404,7 @@ fn three_byte_code_point(bytes: &[u8], i: usize) -> u32 {
 /// they are: ASCII bytes that `ascii` maps to themselves and ideographs the
 /// Han table leaves alone. Decodes, compares, writes nothing.
 #[inline]
-fn unchanged_run(bytes: &[u8], mut i: usize, han: &[char], ascii: &[u8; 128]) -> usize {
+fn unchanged_run(bytes: &[u8], mut i: usize, han: &HanTable, ascii: &[u8; 128]) -> usize {
     while i < bytes.len() {
         let b = bytes[i];
         if b < 0x80 {
@@ -420,8 +415,9 @@ fn unchanged_run(bytes: &[u8], mut i: usize, han: &[char], ascii: &[u8; 128]) ->
             i += 1;
         } else if (0xE3..=0xE9).contains(&b) && i + 2 < bytes.len() {
             let cp = three_byte_code_point(bytes, i);
-            // 点 may stand for a dot in a link: let the caller note it.
-            if !is_han(cp) || simplify_han_in(han, cp) as u32 != cp || cp == DIAN {
+            // Stops at 点 too, which may stand for a dot in a link: the
+            // caller notes it.
+            if !is_han(cp) || han.stops_at(cp) {
                 break;
             }
             i += 3;
