@@ -15,29 +15,32 @@ const HAN_LAST: u32 = 0x9FFF;
 /// Traditional -> simplified for the ideographs `HAN_FIRST..=HAN_LAST`.
 ///
 /// Built once from fast2s's character table. Most characters of Chinese
-/// chat are looked up here, and most are already simplified: a bit set of
-/// the ones that change (3.4 KB, stays in the L1 cache) answers that, and
-/// only those go to the dense table of simplified forms (110 KB, one indexed
-/// load, but a cache miss when read for every character).
+/// chat are looked up here, and most are already simplified: a bit set
+/// (8 KB, stays in the L1 cache) answers that, and only the others go to
+/// the dense table of simplified forms (110 KB, one indexed load, but a
+/// cache miss when read for every character).
 pub(crate) struct HanTable {
     simplified: Box<[char]>,
-    /// Bit `cp - HAN_FIRST`: the normalizer must stop at `cp`, because
-    /// `simplified` maps it to another character, or because it is 点,
-    /// which may stand for the dot of a link (see `normalize::DIAN`).
-    stops: Box<[u64]>,
+    /// For runs of characters the normalizer copies as they are, one bit per
+    /// three-byte character, laid out by its UTF-8 bytes: word
+    /// `(lead & 0x0F) << 6 | (second & 0x3F)`, bit `third & 0x3F`. Set for
+    /// the Han ideographs that stay as they are, except 点, which may stand
+    /// for the dot of a link (see `normalize::DIAN`) and must be looked at.
+    /// 8 KB; no decoding and no range check per character.
+    run_words: Box<[u64]>,
 }
 
 impl HanTable {
-    /// Whether a run of characters copied as they are must stop at the
-    /// ideograph `cp` (in `HAN_FIRST..=HAN_LAST`, the caller checks): it has
-    /// another simplified form, or it is 点.
+    /// Whether the three-byte character `b0 b1 b2` (`b0` in `0xE0..=0xEF`)
+    /// is an ideograph that a run of unchanged characters takes in.
     #[inline]
-    pub(crate) fn stops_at(&self, cp: u32) -> bool {
-        let k = (cp - HAN_FIRST) as usize;
-        self.stops[k / 64] >> (k % 64) & 1 != 0
+    pub(crate) fn run_continues(&self, b0: u8, b1: u8, b2: u8) -> bool {
+        let word = self.run_words[usize::from(b0 & 0x0F) << 6 | usize::from(b1 & 0x3F)];
+        word >> (b2 & 0x3F) & 1 != 0
     }
 
-    /// The simplified form of the ideograph `cp` (in range, as above).
+    /// The simplified form of the ideograph `cp` (the caller checks
+    /// `is_han(cp)`).
     #[inline]
     pub(crate) fn simplify(&self, cp: u32) -> char {
         self.simplified[(cp - HAN_FIRST) as usize]
@@ -60,14 +63,17 @@ pub(crate) fn han_table() -> &'static HanTable {
                 project_fold(simplified)
             })
             .collect();
-        let mut stops = vec![0u64; simplified.len().div_ceil(64)].into_boxed_slice();
-        for (k, &c) in simplified.iter().enumerate() {
-            let cp = HAN_FIRST + k as u32;
-            if c as u32 != cp || cp == '点' as u32 {
-                stops[k / 64] |= 1 << (k % 64);
+        let mut run_words = vec![0u64; 16 * 64].into_boxed_slice();
+        for (cp, &c) in (HAN_FIRST..).zip(simplified.iter()) {
+            if c as u32 == cp && cp != '点' as u32 {
+                // cp is three bytes: 1110xxxx 10yyyyyy 10zzzzzz.
+                run_words[(cp >> 6) as usize & 0x3FF] |= 1 << (cp & 0x3F);
             }
         }
-        HanTable { simplified, stops }
+        HanTable {
+            simplified,
+            run_words,
+        }
     })
 }
 

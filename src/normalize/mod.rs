@@ -413,11 +413,10 @@ fn unchanged_run(bytes: &[u8], mut i: usize, han: &HanTable, ascii: &[u8; 128]) 
                 break;
             }
             i += 1;
-        } else if (0xE3..=0xE9).contains(&b) && i + 2 < bytes.len() {
-            let cp = three_byte_code_point(bytes, i);
+        } else if (0xE0..=0xEF).contains(&b) && i + 2 < bytes.len() {
             // Stops at 点 too, which may stand for a dot in a link: the
             // caller notes it.
-            if !is_han(cp) || han.stops_at(cp) {
+            if !han.run_continues(b, bytes[i + 1], bytes[i + 2]) {
                 break;
             }
             i += 3;
