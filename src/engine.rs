@@ -303,6 +303,10 @@ impl Engine {
         scratch.reset(&self.compiled);
         scratch.norm.normalize(text);
         self.find_terms(scratch);
+        if scratch.norm.compact.may_hold_link {
+            let bit = self.compiled.link_bit;
+            scratch.touched_set[bit as usize / 64] |= 1u64 << (bit % 64);
+        }
 
         let mut ev = Eval {
             engine: self,

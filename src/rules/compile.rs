@@ -127,6 +127,7 @@ pub(crate) struct CompiledRule {
     /// Lexicon sets the rule needs, as bit sets of [`Compiled::set_words`]
     /// words each, one after the other: the rule can only fire when every
     /// set has a lexicon the automaton found (a conjunction of "one of").
+    /// Bit [`Compiled::link_bit`] stands for "the message may hold a link".
     pub(crate) clauses: Vec<u64>,
 }
 
@@ -164,8 +165,12 @@ pub(crate) struct Compiled {
     /// Rules whose need set is unknown or holds a regex or link condition:
     /// they are considered for every message.
     pub(crate) rules_without_lexicon_need: Vec<u32>,
-    /// Words of a lexicon bit set (64 lexicons a word).
+    /// Words of a lexicon bit set (64 lexicons a word, and the link bit).
     pub(crate) set_words: usize,
+    /// The bit after the lexicons' in a lexicon bit set: set for a message
+    /// that passed the link pre-check, so that a rule whose every way to
+    /// fire needs a link or a lexicon is skipped when there is neither.
+    pub(crate) link_bit: u32,
     pub(crate) patterns: Vec<PatternTarget>,
     /// Names referenced by some condition.
     pub(crate) used_names: std::collections::HashSet<String>,
@@ -455,9 +460,10 @@ pub(crate) fn compile(
         order_by_cost(&mut ctx.solicitation, &regexes);
     }
     let (automaton, patterns) = build_automaton(&lexicons)?;
-    let set_words = lexicons.len().div_ceil(64);
+    let link_bit = lexicons.len() as u32;
+    let set_words = (lexicons.len() + 1).div_ceil(64);
     for rule in &mut rules {
-        for clause in clauses_of(&rule.cond, &regexes) {
+        for clause in clauses_of(&rule.cond, &regexes, link_bit) {
             let at = rule.clauses.len();
             rule.clauses.resize(at + set_words, 0);
             for li in clause {
@@ -496,6 +502,7 @@ pub(crate) fn compile(
         rules_by_lexicon,
         rules_without_lexicon_need,
         set_words,
+        link_bit,
         patterns,
         used_names,
     })
@@ -713,25 +720,27 @@ fn order_by_cost(c: &mut Cond, regexes: &[RegexAtom]) {
 /// lexicon the automaton found. A regex stands for its gate lexicon; an
 /// ungated regex, a link check or a negation needs nothing that is known
 /// before running it. Sound, not complete: `|` keeps one set per part.
-fn clauses_of(c: &Cond, regexes: &[RegexAtom]) -> Vec<Vec<u32>> {
+fn clauses_of(c: &Cond, regexes: &[RegexAtom], link_bit: u32) -> Vec<Vec<u32>> {
     let atom = |a: &AtomId| match a {
         AtomId::Lexicon(l) => vec![vec![*l]],
         AtomId::Regex(r) => regexes[*r as usize]
             .gate
             .map(|g| vec![vec![g]])
             .unwrap_or_default(),
-        AtomId::Link(_) => Vec::new(),
+        // No link check holds for a message without a link.
+        AtomId::Link(_) => vec![vec![link_bit]],
     };
+    let clauses = |c: &Cond| clauses_of(c, regexes, link_bit);
     // One set that `c` needs: its smallest.
-    let one = |c: &Cond| clauses_of(c, regexes).into_iter().min_by_key(Vec::len);
+    let one = |c: &Cond| clauses(c).into_iter().min_by_key(Vec::len);
     match c {
         Cond::Atom(a) => atom(a),
         Cond::Distinct(_, 0) | Cond::AtLeast(0, _) | Cond::Not(_) => Vec::new(),
         Cond::Distinct(a, _) => atom(a),
-        Cond::And(parts) => parts.iter().flat_map(|p| clauses_of(p, regexes)).collect(),
+        Cond::And(parts) => parts.iter().flat_map(clauses).collect(),
         Cond::Near(a, b, _) | Cond::Before(a, b, _) => {
-            let mut v = clauses_of(a, regexes);
-            v.extend(clauses_of(b, regexes));
+            let mut v = clauses(a);
+            v.extend(clauses(b));
             v
         }
         Cond::Or(parts) => {
@@ -1139,7 +1148,7 @@ mod tests {
         let mut used = Default::default();
         let mut clauses = |when: &str| {
             let cond = compile_condition(when, &r, &mut used).unwrap();
-            clauses_of(&cond, &c.regexes)
+            clauses_of(&cond, &c.regexes, c.link_bit)
         };
         let (a, b, cc, d) = (lex("a"), lex("b"), lex("c"), lex("d"));
         // Every part of `&` adds its own set; `|` unites one set per part.
@@ -1147,11 +1156,14 @@ mod tests {
             clauses("a & (b | c) & near(d, g, 5)"),
             vec![vec![a], vec![b, cc], vec![d], vec![gate]]
         );
-        // An ungated regex, a link check or a negation needs nothing known.
+        // An ungated regex or a negation needs nothing known.
         assert_eq!(clauses("a & !b & (c | r)"), vec![vec![a]]);
-        assert!(clauses("link.any | a").is_empty());
+        // A link check needs the message to pass the link pre-check.
+        let link = c.link_bit;
+        assert_eq!(link as usize, c.lexicons.len());
+        assert_eq!(clauses("link.any | a"), vec![vec![a, link]]);
+        assert_eq!(clauses("atleast(2, a, r, link.any)"), vec![vec![a, link]]);
         // Two of four: any three of them include one that holds.
         assert_eq!(clauses("atleast(2, a, b, r, d)"), vec![vec![a, b, d]]);
-        assert!(clauses("atleast(2, a, r, link.any)").is_empty());
     }
 }
