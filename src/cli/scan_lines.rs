@@ -98,16 +98,18 @@ pub fn is_message(bytes: &[u8]) -> bool {
     let first = match bytes.first() {
         None => return false,
         Some(&b) if b < 0x80 => b as char,
-        Some(_) => {
-            let head = &bytes[..bytes.len().min(4)];
-            let valid = match std::str::from_utf8(head) {
-                Ok(s) => s,
-                // Cannot fail: the prefix up to valid_up_to is valid.
-                Err(e) => std::str::from_utf8(&head[..e.valid_up_to()]).unwrap_or(""),
+        Some(&lead) => {
+            // Decode just the first character (its length from the lead
+            // byte): this runs for every line, mostly on a Chinese one.
+            let width = match lead {
+                0xC0..=0xDF => 2,
+                0xE0..=0xEF => 3,
+                _ => 4,
             };
-            match valid.chars().next() {
-                Some(c) => c,
-                None => return true, // invalid first byte: U+FFFD, not whitespace
+            match bytes.get(..width).map(std::str::from_utf8) {
+                Some(Ok(s)) => s.chars().next().unwrap_or('\u{FFFD}'),
+                // An invalid or cut first character: U+FFFD, not whitespace.
+                _ => return true,
             }
         }
     };
@@ -245,6 +247,31 @@ impl Chunker {
 mod tests {
     use super::*;
     use fanzha::input::{InputFormat, MessageReader, ReadOptions};
+
+    #[test]
+    fn blank_lines_are_not_messages_whatever_their_first_character() {
+        let yes: [&[u8]; 6] = [
+            b"x",
+            "好的".as_bytes(),
+            "\u{3000}好".as_bytes(),
+            b"\xE4",
+            b"\x80abc",
+            "é".as_bytes(),
+        ];
+        let no: [&[u8]; 5] = [
+            b"",
+            b" ",
+            b" \t ",
+            "\u{3000}\u{3000}".as_bytes(),
+            "\u{A0} ".as_bytes(),
+        ];
+        for b in yes {
+            assert!(is_message(b), "{b:?}");
+        }
+        for b in no {
+            assert!(!is_message(b), "{b:?}");
+        }
+    }
 
     fn fast(data: &[u8], max_line: usize, chunk: usize) -> Vec<(u64, u64, String)> {
         let mut c = Chunker::with_limits(
