@@ -354,7 +354,13 @@ impl LinkPolicy {
         }
 
         // App packages.
-        if let Some(last) = parsed.path_segments().and_then(|mut s| s.next_back()) {
+        // Only a segment with a '.' (or a '%' that may decode to one) can
+        // name a file type: most paths are skipped before decoding.
+        if let Some(last) = parsed
+            .path_segments()
+            .and_then(|mut s| s.next_back())
+            .filter(|last| last.contains(['.', '%']))
+        {
             let last = percent_decode(last).to_lowercase();
             if let Some((_, ext)) = last.rsplit_once('.') {
                 if self.download_extensions.iter().any(|e| e == ext) {
