@@ -448,10 +448,7 @@ pub(crate) fn normalize(text: &str) -> Normalized {
             // after a link (，。！？) stays a terminator.
             '\u{FF01}'..='\u{FF5E}'
                 if n.text.ends_with(|p: char| p.is_ascii_graphic())
-                    && text[end..].chars().next().is_some_and(|c| {
-                        c.is_ascii_alphanumeric()
-                            || matches!(c, '\u{FF10}'..='\u{FF19}' | '\u{FF21}'..='\u{FF3A}' | '\u{FF41}'..='\u{FF5A}')
-                    }) =>
+                    && starts_with_url_alnum(&text[end..]) =>
             {
                 let ascii = char::from_u32(c as u32 - 0xFEE0).unwrap_or(c);
                 n.push(ascii, i, end);
@@ -509,11 +506,7 @@ pub(crate) fn normalize_is_identity(text: &str) -> bool {
                     // and a letter or digit (as in `normalize`): a `，`
                     // after a link and before Chinese text stays.
                     '\u{FF01}'..='\u{FF5E}' => {
-                        prev_ascii_graphic
-                            && text[i + len..].chars().next().is_some_and(|c| {
-                                c.is_ascii_alphanumeric()
-                                    || matches!(c, '\u{FF10}'..='\u{FF19}' | '\u{FF21}'..='\u{FF3A}' | '\u{FF41}'..='\u{FF5A}')
-                            })
+                        prev_ascii_graphic && starts_with_url_alnum(&text[i + len..])
                     }
                     // Wide dots fold only between letters or digits.
                     '。' | '｡' | '点' => dot_neighbours_ok(b, i, len, false),
@@ -583,6 +576,16 @@ fn defang_bracket(s: &str) -> Option<(char, usize)> {
         return Some(('.', 5));
     }
     None
+}
+
+/// Does `s` start with an ASCII or full-width letter or digit? A full-width
+/// punctuation mark after ASCII folds to ASCII only before one of these, so
+/// that Chinese punctuation after a link (，。！？) stays a terminator.
+fn starts_with_url_alnum(s: &str) -> bool {
+    s.chars().next().is_some_and(|c| {
+        c.is_ascii_alphanumeric()
+            || matches!(c, '\u{FF10}'..='\u{FF19}' | '\u{FF21}'..='\u{FF3A}' | '\u{FF41}'..='\u{FF5A}')
+    })
 }
 
 /// CJK and other wide characters (and emoji): never part of an ASCII label.
