@@ -464,7 +464,8 @@ impl Engine {
         let view = &s.norm.compact;
         let (lex_hits, touched, touched_set) =
             (&mut s.lex_hits, &mut s.touched, &mut s.touched_set);
-        matcher.for_each_match(view.text.as_str(), |pattern, cs, ce| {
+        let buf = &mut s.keyword_matches;
+        matcher.for_each_match(view.text.as_str(), buf, |pattern, cs, ce| {
             let target = &self.compiled.patterns[pattern];
             let bounded = (!target.ascii_start || view.is_ascii_boundary(cs))
                 && (!target.ascii_end || view.is_ascii_boundary(ce));
@@ -527,6 +528,8 @@ struct Scratch {
     link_possible: Option<bool>,
     /// Rule indices worth evaluating for the current message.
     candidates: Vec<u32>,
+    /// The keyword matcher's (end, start, pattern) list.
+    keyword_matches: Vec<(u32, u32, u32)>,
     /// Per-host link findings (URLs differ, hosts repeat): the public
     /// suffix, brand and lookalike checks run once per host and thread.
     domain_memo: links::DomainMemo,

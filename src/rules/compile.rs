@@ -4,11 +4,11 @@
 
 use std::collections::{BTreeMap, HashMap};
 
-use aho_corasick::{AhoCorasick, MatchKind};
 use regex::Regex;
 use serde::{Deserialize, Serialize};
 
 use super::expr::{self, Expr};
+pub(crate) use super::keywords::KeywordMatcher;
 use super::schema::{ContextMode, LexiconDef, RuleFile};
 use super::{line_of, RuleSource};
 use crate::error::{RuleError, RuleErrorKind};
@@ -19,9 +19,6 @@ use crate::normalize::{self, View};
 /// its compiled form can still take a lot of memory.
 const REGEX_SIZE_LIMIT: usize = 2 << 20;
 const REGEX_DFA_SIZE_LIMIT: usize = 8 << 20;
-/// Above this many distinct terms the automaton is built as an NFA: a DFA
-/// is faster to search but its build time and memory grow quickly.
-const MAX_DFA_PATTERNS: usize = 20_000;
 
 /// What one rule is, for listing and explaining.
 #[derive(Clone, Debug, Serialize, Deserialize, PartialEq)]
@@ -894,54 +891,6 @@ fn required(hir: &regex_syntax::hir::Hir) -> Option<Vec<String>> {
 
 type Automaton = (Option<KeywordMatcher>, Vec<PatternTarget>);
 
-/// The one keyword automaton over every lexicon term.
-#[derive(Clone, Debug)]
-pub(crate) enum KeywordMatcher {
-    /// A DFA, walked by [`KeywordMatcher::for_each_match`]'s own loop: one
-    /// table lookup per byte and a comparison, nothing else.
-    Dfa(Box<aho_corasick::dfa::DFA>),
-    /// Term sets too big for a DFA: the crate's own search.
-    Other(AhoCorasick),
-}
-
-impl KeywordMatcher {
-    /// Calls `found(pattern, start, end)` for every occurrence of every
-    /// pattern in `haystack`, overlapping ones included, by end offset.
-    #[inline]
-    pub(crate) fn for_each_match(
-        &self,
-        haystack: &str,
-        mut found: impl FnMut(usize, usize, usize),
-    ) {
-        use aho_corasick::automaton::Automaton;
-        use aho_corasick::Anchored;
-        match self {
-            KeywordMatcher::Dfa(dfa) => {
-                let Ok(mut sid) = dfa.start_state(Anchored::No) else {
-                    return;
-                };
-                for (i, &b) in haystack.as_bytes().iter().enumerate() {
-                    sid = dfa.next_state(Anchored::No, sid, b);
-                    if dfa.is_special(sid) {
-                        if dfa.is_dead(sid) {
-                            return;
-                        }
-                        for k in 0..dfa.match_len(sid) {
-                            let pattern = dfa.match_pattern(sid, k);
-                            found(pattern.as_usize(), i + 1 - dfa.pattern_len(pattern), i + 1);
-                        }
-                    }
-                }
-            }
-            KeywordMatcher::Other(ac) => {
-                for m in ac.find_overlapping_iter(haystack) {
-                    found(m.pattern().as_usize(), m.start(), m.end());
-                }
-            }
-        }
-    }
-}
-
 fn build_automaton(lexicons: &[Lexicon]) -> Result<Automaton, RuleError> {
     let mut by_text: BTreeMap<String, usize> = BTreeMap::new();
     let mut targets: Vec<PatternTarget> = Vec::new();
@@ -980,22 +929,7 @@ fn build_automaton(lexicons: &[Lexicon]) -> Result<Automaton, RuleError> {
             format!("cannot build the keyword automaton: {e}"),
         )
     };
-    let matcher = if texts.len() <= MAX_DFA_PATTERNS {
-        // No prefilter: messages are short and the loop checks every byte
-        // anyway; with one, start states would be special too.
-        let dfa = aho_corasick::dfa::Builder::new()
-            .match_kind(MatchKind::Standard)
-            .prefilter(false)
-            .build(&texts)
-            .map_err(|e| failed(&e))?;
-        KeywordMatcher::Dfa(Box::new(dfa))
-    } else {
-        let ac = AhoCorasick::builder()
-            .match_kind(MatchKind::Standard)
-            .build(&texts)
-            .map_err(|e| failed(&e))?;
-        KeywordMatcher::Other(ac)
-    };
+    let matcher = KeywordMatcher::new(&texts).map_err(|e| failed(&e))?;
     Ok((Some(matcher), targets))
 }
 
@@ -1107,28 +1041,6 @@ mod tests {
             need_of(&cond),
             Some(vec![AtomId::Lexicon(0), AtomId::Regex(0)])
         );
-    }
-
-    proptest::proptest! {
-        /// The DFA walked by our own loop reports exactly the matches the
-        /// crate's overlapping search reports, in the same order.
-        #[test]
-        fn own_dfa_loop_agrees_with_the_crate(
-            patterns in proptest::collection::vec("[ab解封号]{1,4}", 1..12),
-            haystack in "[ab解封号 x]{0,40}",
-        ) {
-            let dfa = aho_corasick::dfa::Builder::new()
-                .match_kind(MatchKind::Standard)
-                .prefilter(false)
-                .build(&patterns)
-                .unwrap();
-            let ac = AhoCorasick::builder().match_kind(MatchKind::Standard).build(&patterns).unwrap();
-            let mut ours = Vec::new();
-            KeywordMatcher::Dfa(Box::new(dfa)).for_each_match(&haystack, |p, s, e| ours.push((p, s, e)));
-            let mut theirs = Vec::new();
-            KeywordMatcher::Other(ac).for_each_match(&haystack, |p, s, e| theirs.push((p, s, e)));
-            proptest::prop_assert_eq!(ours, theirs);
-        }
     }
 
     #[test]

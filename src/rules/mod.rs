@@ -26,6 +26,7 @@
 //! matches `解 封`, `解*封` and `解封` written in traditional characters.
 
 pub(crate) mod expr;
+pub(crate) mod keywords;
 pub(crate) mod schema;
 
 mod compile;
