@@ -20,7 +20,7 @@
 //! only say "maybe" too often, never "no" wrongly, and an exact matcher
 //! behind it.
 
-use aho_corasick::automaton::Automaton;
+use aho_corasick::automaton::{Automaton, StateID};
 use aho_corasick::nfa::contiguous;
 use aho_corasick::{Anchored, MatchKind};
 
@@ -39,12 +39,6 @@ impl HashBits {
     fn insert(&mut self, h: u32) {
         self.0[(h >> 6) as usize] |= 1u64 << (h & 63);
     }
-
-    #[inline]
-    fn contains(&self, h: u32) -> bool {
-        // `h` < 2^FILTER_BITS by construction of the hashes.
-        self.0[(h >> 6) as usize] & (1u64 << (h & 63)) != 0
-    }
 }
 
 /// Hash of one character, `FILTER_BITS` wide (multiplicative hashing: the
@@ -61,15 +55,95 @@ fn hash_pair(a: u32, b: u32) -> u32 {
         >> (32 - FILTER_BITS)
 }
 
+/// Items keyed by a `FILTER_BITS`-wide hash, stored compactly: a bit set
+/// says which hashes have items, and the rank of a set bit (the set bits
+/// before it) indexes the item lists. The bit set is also the filter, so a
+/// position that passes it finds its candidates with no second table walk.
+#[derive(Clone, Debug)]
+struct HashedLists<T> {
+    present: HashBits,
+    /// Per 64-bit word of `present`: the set bits in the words before it.
+    rank: Box<[u32]>,
+    /// Item list `i` is `items[offsets[i]..offsets[i + 1]]`.
+    offsets: Box<[u32]>,
+    items: Box<[T]>,
+}
+
+impl<T: Copy> HashedLists<T> {
+    fn new(mut keyed: Vec<(u32, T)>) -> Self {
+        keyed.sort_by_key(|&(h, _)| h);
+        let mut present = HashBits::new();
+        let mut offsets = Vec::new();
+        let mut items = Vec::with_capacity(keyed.len());
+        let mut last = None;
+        for (i, &(h, item)) in keyed.iter().enumerate() {
+            if last != Some(h) {
+                present.insert(h);
+                offsets.push(i as u32);
+                last = Some(h);
+            }
+            items.push(item);
+        }
+        offsets.push(keyed.len() as u32);
+        let mut rank = Vec::with_capacity(present.0.len());
+        let mut before = 0u32;
+        for word in present.0.iter() {
+            rank.push(before);
+            before += word.count_ones();
+        }
+        HashedLists {
+            present,
+            rank: rank.into_boxed_slice(),
+            offsets: offsets.into_boxed_slice(),
+            items: items.into_boxed_slice(),
+        }
+    }
+
+    /// The items whose key hashed to `h` (`h` < 2^FILTER_BITS), usually
+    /// none: then only one word of `present` was read.
+    #[inline]
+    fn get(&self, h: u32) -> &[T] {
+        let word_at = (h >> 6) as usize;
+        let word = self.present.0[word_at];
+        let bit = 1u64 << (h & 63);
+        if word & bit == 0 {
+            return &[];
+        }
+        let list = (self.rank[word_at] + (word & (bit - 1)).count_ones()) as usize;
+        &self.items[self.offsets[list] as usize..self.offsets[list + 1] as usize]
+    }
+
+    #[cfg(test)]
+    fn memory_usage(&self) -> usize {
+        self.present.0.len() * 8
+            + self.rank.len() * 4
+            + self.offsets.len() * 4
+            + self.items.len() * std::mem::size_of::<T>()
+    }
+}
+
+/// A pair of characters that starts at least one term, and the
+/// automaton's state once it has read them.
+#[derive(Clone, Copy, Debug)]
+struct PairStart {
+    first: u32,
+    second: u32,
+    /// Bytes of the two characters in UTF-8.
+    len: u32,
+    state: StateID,
+}
+
 /// The one keyword automaton over every lexicon term, with its filter.
 #[derive(Clone, Debug)]
 pub(crate) struct KeywordMatcher {
-    /// Walked anchored, from each position the filter lets through.
+    /// Walked anchored from the state its first two characters lead to.
     automaton: contiguous::NFA,
-    /// First characters of the one-character terms.
-    single: HashBits,
-    /// First two characters of the longer terms.
-    pairs: HashBits,
+    /// One-character terms: (character, pattern).
+    single: HashedLists<(u32, u32)>,
+    /// First two characters of the longer terms, with the state they lead
+    /// to: the walk starts there instead of at the root, whose transitions
+    /// (thousands of first bytes) are the slowest to look up.
+    pairs: HashedLists<PairStart>,
 }
 
 impl KeywordMatcher {
@@ -80,27 +154,49 @@ impl KeywordMatcher {
             .match_kind(MatchKind::Standard)
             .prefilter(false)
             .build(terms)?;
-        let mut single = HashBits::new();
-        let mut pairs = HashBits::new();
-        for term in terms {
-            let mut chars = term.chars().map(u32::from);
+        let root = automaton
+            .start_state(Anchored::Yes)
+            .expect("an automaton built without anchored-search limits has an anchored start");
+        let mut single = Vec::new();
+        let mut pairs: Vec<(u32, PairStart)> = Vec::new();
+        let mut seen = std::collections::HashSet::new();
+        for (pattern, term) in terms.iter().enumerate() {
+            let mut chars = term.chars();
             match (chars.next(), chars.next()) {
-                (Some(a), Some(b)) => pairs.insert(hash_pair(a, b)),
-                (Some(a), None) => single.insert(hash_one(a)),
+                (Some(a), Some(b)) => {
+                    let (first, second) = (u32::from(a), u32::from(b));
+                    let len = a.len_utf8() + b.len_utf8();
+                    // Many terms share their first two characters.
+                    if seen.insert((first, second)) {
+                        let state = term.as_bytes()[..len].iter().fold(root, |sid, &byte| {
+                            automaton.next_state(Anchored::Yes, sid, byte)
+                        });
+                        let start = PairStart {
+                            first,
+                            second,
+                            len: len as u32,
+                            state,
+                        };
+                        pairs.push((hash_pair(first, second), start));
+                    }
+                }
+                (Some(a), None) => {
+                    single.push((hash_one(u32::from(a)), (u32::from(a), pattern as u32)))
+                }
                 (None, _) => {}
             }
         }
         Ok(KeywordMatcher {
             automaton,
-            single,
-            pairs,
+            single: HashedLists::new(single),
+            pairs: HashedLists::new(pairs),
         })
     }
 
     /// Heap bytes held.
     #[cfg(test)]
     fn memory_usage(&self) -> usize {
-        self.automaton.memory_usage() + 2 * (self.single.0.len() * 8)
+        self.automaton.memory_usage() + self.single.memory_usage() + self.pairs.memory_usage()
     }
 
     /// Calls `found(pattern, start, end)` for every occurrence of every
@@ -123,15 +219,22 @@ impl KeywordMatcher {
         let mut current = u32::from(first);
         loop {
             let next = chars.next();
-            let maybe = self.single.contains(hash_one(current))
-                || next.is_some_and(|(_, c)| self.pairs.contains(hash_pair(current, u32::from(c))));
-            if maybe {
-                self.walk_from(bytes, at, buf);
+            for &(c, pattern) in self.single.get(hash_one(current)) {
+                if c == current {
+                    let end = at + char_len(current);
+                    buf.push((end as u32, at as u32, pattern));
+                }
             }
             let Some((i, c)) = next else {
                 break;
             };
-            (at, current) = (i, u32::from(c));
+            let second = u32::from(c);
+            for pair in self.pairs.get(hash_pair(current, second)) {
+                if pair.first == current && pair.second == second {
+                    self.walk_from(bytes, at, pair, buf);
+                }
+            }
+            (at, current) = (i, second);
         }
         // Walks report by start; callers get them by end, then start.
         if buf.len() > 1 {
@@ -142,20 +245,24 @@ impl KeywordMatcher {
         }
     }
 
-    /// Every term that starts at `start`, pushed as (end, start, pattern).
-    fn walk_from(&self, bytes: &[u8], start: usize, buf: &mut Vec<(u32, u32, u32)>) {
+    /// Every term of two or more characters that starts at `start` with
+    /// `pair`, pushed as (end, start, pattern).
+    fn walk_from(
+        &self,
+        bytes: &[u8],
+        start: usize,
+        pair: &PairStart,
+        buf: &mut Vec<(u32, u32, u32)>,
+    ) {
         let aut = &self.automaton;
-        let Ok(mut sid) = aut.start_state(Anchored::Yes) else {
-            return;
-        };
-        for (offset, &b) in bytes[start..].iter().enumerate() {
-            sid = aut.next_state(Anchored::Yes, sid, b);
+        let mut sid = pair.state;
+        let mut end = start + pair.len as usize;
+        loop {
             if aut.is_special(sid) {
                 if aut.is_dead(sid) {
                     return;
                 }
                 if aut.is_match(sid) {
-                    let end = start + offset + 1;
                     for m in 0..aut.match_len(sid) {
                         let pattern = aut.match_pattern(sid, m);
                         // A state's matches also hold the terms that end
@@ -167,7 +274,23 @@ impl KeywordMatcher {
                     }
                 }
             }
+            let Some(&b) = bytes.get(end) else {
+                return;
+            };
+            sid = aut.next_state(Anchored::Yes, sid, b);
+            end += 1;
         }
+    }
+}
+
+/// Bytes of the character with code point `c` in UTF-8.
+#[inline]
+fn char_len(c: u32) -> usize {
+    match c {
+        0..0x80 => 1,
+        0x80..0x800 => 2,
+        0x800..0x10000 => 3,
+        _ => 4,
     }
 }
 
