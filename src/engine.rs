@@ -7,7 +7,8 @@ use crate::error::Error;
 use crate::links::{self, FoundLink, LinkPolicy, LinkReport, LinkVerdict};
 use crate::normalize::{self, Normalizer, View, ViewBuf};
 use crate::rules::{
-    self, AtomId, Compiled, Cond, ContextMode, LinkAtom, Lint, RuleInfo, RuleSource,
+    self, AtomId, Compiled, CompiledContext, Cond, ContextMode, LinkAtom, Lint, RuleInfo,
+    RuleSource,
 };
 use crate::verdict::{Advice, Hit, Label, LinkHit, Span, Verdict};
 
@@ -366,7 +367,9 @@ impl Engine {
         let mut context = None;
         if let (true, Some(ctx)) = (needs_context, &self.compiled.context) {
             if ev.holds(&ctx.warning) {
-                context = Some((ctx.dampen, ev.holds(&ctx.solicitation)));
+                let solicits =
+                    ev.holds(&ctx.solicitation) && self.solicits_outside_quotes(text, ctx);
+                context = Some((ctx.dampen, solicits));
             }
         }
 
@@ -425,6 +428,32 @@ impl Engine {
             verdict.advice = self.advice_for(&verdict.hits);
         }
         verdict
+    }
+
+    /// Whether a warning that solicits still solicits, and still warns,
+    /// once its quotations are left out. Anti-fraud notices quote the
+    /// scripts they warn about (骗子常说“把验证码发我，我帮你解封”), and a
+    /// quoted offer is not an offer. Rare (a warning, a solicitation and a
+    /// quotation in one message), so it runs on fresh buffers.
+    fn solicits_outside_quotes(&self, text: &str, ctx: &CompiledContext) -> bool {
+        let Some(unquoted) = without_quotations(text) else {
+            return true;
+        };
+        let mut scratch = Scratch::default();
+        scratch.reset(&self.compiled);
+        scratch.norm.normalize(&unquoted);
+        self.find_terms(&mut scratch);
+        if scratch.norm.compact.may_hold_link {
+            let bit = self.compiled.link_bit;
+            scratch.touched_set[bit as usize / 64] |= 1u64 << (bit % 64);
+        }
+        let mut ev = Eval {
+            engine: self,
+            text: &unquoted,
+            s: &mut scratch,
+        };
+        // A text whose only warning words are quoted is not a warning.
+        !ev.holds(&ctx.warning) || ev.holds(&ctx.solicitation)
     }
 
     fn advice_for(&self, hits: &[Hit]) -> Vec<Advice> {
@@ -953,6 +982,54 @@ fn take_links(text: &str, s: &mut Scratch) -> Vec<LinkHit> {
         .collect()
 }
 
+/// Quotation marks, opening and closing, as Chinese and English texts use them.
+const QUOTATION_MARKS: [(char, char); 5] = [
+    ('\u{201C}', '\u{201D}'),
+    ('\u{2018}', '\u{2019}'),
+    ('\u{300C}', '\u{300D}'),
+    ('\u{300E}', '\u{300F}'),
+    ('"', '"'),
+];
+
+/// Longest quotation left out, in characters: a message that is one long
+/// "quotation" is not quoting anyone.
+const MAX_QUOTATION_CHARS: usize = 80;
+
+/// `text` with every quotation (marks included) replaced by a full stop,
+/// or `None` when it has no closed quotation.
+fn without_quotations(text: &str) -> Option<String> {
+    let mut out = String::with_capacity(text.len());
+    let mut rest = text;
+    let mut found = false;
+    while let Some((at, open, close)) = rest.char_indices().find_map(|(i, c)| {
+        QUOTATION_MARKS
+            .iter()
+            .find(|(o, _)| *o == c)
+            .map(|&(o, cl)| (i, o, cl))
+    }) {
+        let inner_start = at + open.len_utf8();
+        let inner = &rest[inner_start..];
+        let closed = inner
+            .char_indices()
+            .take(MAX_QUOTATION_CHARS + 1)
+            .find(|&(_, c)| c == close);
+        out.push_str(&rest[..at]);
+        match closed {
+            Some((len, _)) => {
+                out.push('。');
+                found = true;
+                rest = &inner[len + close.len_utf8()..];
+            }
+            None => {
+                out.push(open);
+                rest = inner;
+            }
+        }
+    }
+    out.push_str(rest);
+    found.then_some(out)
+}
+
 fn cut(text: &str, max: usize) -> (&str, bool) {
     if text.len() <= max {
         return (text, false);
@@ -989,4 +1066,38 @@ fn merge_spans(text: &str, compact: &ViewBuf, mut positions: Vec<Pos>) -> Vec<Sp
         }
     }
     out.into_iter().map(|(s, e)| span_of(text, s, e)).collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn quotations_are_left_out_marks_and_all() {
+        assert_eq!(
+            without_quotations("骗子常说“把验证码发我”，别信").as_deref(),
+            Some("骗子常说。，别信")
+        );
+        assert_eq!(
+            without_quotations("「内部解封」和\"pay first\"都是骗局").as_deref(),
+            Some("。和。都是骗局")
+        );
+        assert_eq!(without_quotations("没有引号的消息"), None);
+        // An opening mark never closed (or closed too far away) stays.
+        assert_eq!(without_quotations("他说“加我微信"), None);
+        let long = format!("“{}”", "长".repeat(MAX_QUOTATION_CHARS + 1));
+        assert_eq!(without_quotations(&long), None);
+    }
+
+    #[test]
+    fn a_warning_that_quotes_a_script_is_not_soliciting() {
+        let engine = Engine::builtin();
+        let quoted = "【反诈课堂】骗子常见话术：“把验证码发我，我帮你走加急通道”。官方申诉不收费、不要验证码。";
+        assert_eq!(engine.classify(quoted).label, Label::Clean, "{quoted}");
+        // The same script said outright, or with only its warning quoted, is a scam.
+        let said = "把验证码发我，我帮你走加急通道，官方申诉不收费";
+        assert_eq!(engine.classify(said).label, Label::Scam, "{said}");
+        let fake = "“谨防诈骗”！把验证码发我，我帮你走加急通道";
+        assert_eq!(engine.classify(fake).label, Label::Scam, "{fake}");
+    }
 }
