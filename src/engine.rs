@@ -301,13 +301,7 @@ impl Engine {
 
     fn classify_with(&self, full_text: &str, scratch: &mut Scratch) -> Verdict {
         let (text, truncated) = cut(full_text, self.max_message_bytes);
-        scratch.reset(&self.compiled);
-        scratch.norm.normalize(text);
-        self.find_terms(scratch);
-        if scratch.norm.compact.may_hold_link {
-            let bit = self.compiled.link_bit;
-            scratch.touched_set[bit as usize / 64] |= 1u64 << (bit % 64);
-        }
+        self.find_evidence(text, scratch);
 
         let mut ev = Eval {
             engine: self,
@@ -440,13 +434,7 @@ impl Engine {
             return true;
         };
         let mut scratch = Scratch::default();
-        scratch.reset(&self.compiled);
-        scratch.norm.normalize(&unquoted);
-        self.find_terms(&mut scratch);
-        if scratch.norm.compact.may_hold_link {
-            let bit = self.compiled.link_bit;
-            scratch.touched_set[bit as usize / 64] |= 1u64 << (bit % 64);
-        }
+        self.find_evidence(&unquoted, &mut scratch);
         let mut ev = Eval {
             engine: self,
             text: &unquoted,
@@ -482,6 +470,19 @@ impl Engine {
             });
         }
         out
+    }
+
+    /// Resets `scratch`, normalizes `text` into it and records what every
+    /// later condition starts from: the lexicons found and whether a link
+    /// is possible.
+    fn find_evidence(&self, text: &str, scratch: &mut Scratch) {
+        scratch.reset(&self.compiled);
+        scratch.norm.normalize(text);
+        self.find_terms(scratch);
+        if scratch.norm.compact.may_hold_link {
+            let bit = self.compiled.link_bit;
+            scratch.touched_set[bit as usize / 64] |= 1u64 << (bit % 64);
+        }
     }
 
     /// Runs the keyword automaton over the compact view and records, per

@@ -13,7 +13,10 @@
 //! or the one character there (single-character terms, in a second one).
 //! Only at the positions the filter lets through is the automaton walked,
 //! anchored: its contiguous form is well under a megabyte, and an anchored
-//! walk visits only the states along the term it spells out.
+//! walk visits only the states along the term it spells out. The filter's
+//! bit set also indexes the exact pairs and the state each leads to, so a
+//! hash collision costs one comparison and a walk starts past the root,
+//! whose thousands of transitions are the slowest to look up.
 //!
 //! This is what Hyperscan's FDR and Vectorscan's literal matchers do with
 //! hashed windows, minus the SIMD: a cheap, cache-resident test that can
