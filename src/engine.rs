@@ -361,8 +361,8 @@ impl Engine {
         let mut context = None;
         if let (true, Some(ctx)) = (needs_context, &self.compiled.context) {
             if ev.holds(&ctx.warning) {
-                let solicits =
-                    ev.holds(&ctx.solicitation) && self.solicits_outside_quotes(text, ctx);
+                let solicits = ev.holds(&ctx.solicitation)
+                    && self.solicits_outside_quotes(text, ctx, &ctx.solicitation);
                 context = Some((ctx.dampen, solicits));
             }
         }
@@ -371,15 +371,23 @@ impl Engine {
         for (i, positions) in fired {
             let rule = &self.compiled.rules[i];
             let info = &rule.info;
-            let dampened = match context {
-                Some((_, solicits)) if info.context == ContextMode::Dampen => {
-                    match &rule.solicitation {
-                        Some(own) => !ev.holds(own),
-                        None => !solicits,
+            let dampened =
+                match context {
+                    Some((_, solicits)) if info.context == ContextMode::Dampen => {
+                        match &rule.solicitation {
+                            // A rule's own test, like the message-wide one,
+                            // does not count what the warning quotes.
+                            Some(own) => {
+                                !(ev.holds(own)
+                                    && self.compiled.context.as_ref().is_none_or(|ctx| {
+                                        self.solicits_outside_quotes(text, ctx, own)
+                                    }))
+                            }
+                            None => !solicits,
+                        }
                     }
-                }
-                _ => false,
-            };
+                    _ => false,
+                };
             verdict.warning_context |= dampened;
             let score = match (dampened, context) {
                 (true, Some((factor, _))) => info.score * factor,
@@ -424,12 +432,17 @@ impl Engine {
         verdict
     }
 
-    /// Whether a warning that solicits still solicits, and still warns,
-    /// once its quotations are left out. Anti-fraud notices quote the
+    /// Whether a warning that meets `solicitation` still meets it, and
+    /// still warns, once its quotations are left out. Anti-fraud notices quote the
     /// scripts they warn about (骗子常说“把验证码发我，我帮你解封”), and a
     /// quoted offer is not an offer. Rare (a warning, a solicitation and a
     /// quotation in one message), so it runs on fresh buffers.
-    fn solicits_outside_quotes(&self, text: &str, ctx: &CompiledContext) -> bool {
+    fn solicits_outside_quotes(
+        &self,
+        text: &str,
+        ctx: &CompiledContext,
+        solicitation: &Cond,
+    ) -> bool {
         let Some(unquoted) = without_quotations(text) else {
             return true;
         };
@@ -441,7 +454,7 @@ impl Engine {
             s: &mut scratch,
         };
         // A text whose only warning words are quoted is not a warning.
-        !ev.holds(&ctx.warning) || ev.holds(&ctx.solicitation)
+        !ev.holds(&ctx.warning) || ev.holds(solicitation)
     }
 
     fn advice_for(&self, hits: &[Hit]) -> Vec<Advice> {
@@ -994,7 +1007,7 @@ const QUOTATION_MARKS: [(char, char); 5] = [
 
 /// Longest quotation left out, in characters: a message that is one long
 /// "quotation" is not quoting anyone.
-const MAX_QUOTATION_CHARS: usize = 80;
+const MAX_QUOTATION_CHARS: usize = 200;
 
 /// `text` with every quotation (marks included) replaced by a full stop,
 /// or `None` when it has no closed quotation.
@@ -1100,5 +1113,44 @@ mod tests {
         assert_eq!(engine.classify(said).label, Label::Scam, "{said}");
         let fake = "“谨防诈骗”！把验证码发我，我帮你走加急通道";
         assert_eq!(engine.classify(fake).label, Label::Scam, "{fake}");
+    }
+
+    #[test]
+    fn a_rules_own_solicitation_test_also_skips_quotations() {
+        // The message-wide solicitation never holds here, so only the
+        // rule's own test decides whether the warning dampens it.
+        let rules = r#"
+[lexicons]
+sell = ["解封"]
+handle = ["加我"]
+warn = ["谨防"]
+nothing = ["从未出现的词"]
+
+[[rules]]
+id = "t.seller"
+category = "paid_unblock"
+score = 8
+description = "d"
+when = "sell"
+solicitation = "handle"
+
+[context]
+warning = "warn"
+solicitation = "nothing"
+dampen = 0.1
+"#;
+        let engine = Engine::builder()
+            .without_builtin_rules()
+            .add_rules_str("test.toml", rules)
+            .build()
+            .unwrap();
+        let quoted = "谨防！有人发“解封加我”的广告";
+        let verdict = engine.classify(quoted);
+        assert!(verdict.hits[0].dampened, "{quoted}: {verdict:?}");
+        assert_eq!(verdict.label, Label::Clean, "{quoted}");
+        let said = "谨防假冒，解封加我";
+        let verdict = engine.classify(said);
+        assert!(!verdict.hits[0].dampened, "{said}: {verdict:?}");
+        assert_eq!(verdict.label, Label::Scam, "{said}");
     }
 }
