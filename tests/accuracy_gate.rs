@@ -21,6 +21,7 @@ const VALIDATION3: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/corpus/validatio
 const VALIDATION4: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/corpus/validation4.jsonl");
 const VALIDATION5: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/corpus/validation5.jsonl");
 const VALIDATION6: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/corpus/validation6.jsonl");
+const VALIDATION7: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/corpus/validation7.jsonl");
 
 fn run(engine: &Engine, path: &Path, kind: DatasetKind) -> EvalReport {
     let examples = load(path, kind, &JsonlFields::default()).unwrap_or_else(|e| panic!("{e}"));
@@ -133,7 +134,7 @@ fn accuracy_gate() {
     // Validation sets: each written blind before its author read the rules
     // (blind baselines, precision / recall: the second 94.7% / 76.1%, the
     // third 91.4% / 68.8%, the fourth 95.8% / 67.6%, the fifth 92.9% /
-    // 77.0%, the sixth 90.4% / 79.2%), then used to find error causes, so they overstate too. Targets
+    // 77.0%, the sixth 90.4% / 79.2%, the seventh 93.3% / 83.3%), then used to find error causes, so they overstate too. Targets
     // precision >= 0.95 and recall >= 0.90; floors sit a little below the
     // figures reached.
     for (name, path, recall_floor, false_alarm_cap) in [
@@ -143,6 +144,7 @@ fn accuracy_gate() {
         ("validation4", VALIDATION4, 0.95, 0.03),
         ("validation5", VALIDATION5, 0.95, 0.03),
         ("validation6", VALIDATION6, 0.95, 0.03),
+        ("validation7", VALIDATION7, 0.95, 0.03),
     ] {
         let r = run(&engine, Path::new(path), DatasetKind::Jsonl);
         let c = sum(&r, |_| true);
