@@ -5,10 +5,11 @@ use std::path::Path;
 
 use crate::error::Error;
 use crate::links::{self, FoundLink, LinkPolicy, LinkReport, LinkVerdict};
+use crate::model::{NgramModel, Reading, SeenSet};
 use crate::normalize::{self, Normalizer, View, ViewBuf};
 use crate::rules::{
-    self, AtomId, Compiled, CompiledContext, Cond, ContextMode, LinkAtom, Lint, RuleInfo,
-    RuleSource,
+    self, AtomId, Compiled, CompiledContext, CompiledModel, Cond, ContextMode, LinkAtom, Lint,
+    RuleInfo, RuleSource,
 };
 use crate::verdict::{Advice, Hit, Label, LinkHit, Span, Verdict};
 
@@ -263,9 +264,10 @@ impl Engine {
                         "the rule did not fire (verdict {} {:.1})",
                         verdict.label, verdict.score
                     )),
-                    (true, Some(h)) if h.dampened => {
-                        Some("the rule fired but a warning context dampened it".to_string())
-                    }
+                    (true, Some(h)) if h.dampened => Some(
+                        "the rule fired but a warning context (or the n-gram model) dampened it"
+                            .to_string(),
+                    ),
                     (false, Some(h)) if !h.dampened => Some(format!(
                         "the rule fired on {:?}",
                         h.spans.iter().map(|s| s.text.as_str()).collect::<Vec<_>>()
@@ -323,12 +325,7 @@ impl Engine {
             let i = i as usize;
             let rule = &self.compiled.rules[i];
             // Every lexicon set the rule needs must have been found.
-            let found = &ev.s.touched_set;
-            if !rule
-                .clauses
-                .chunks_exact(found.len().max(1))
-                .all(|set| set.iter().zip(found).any(|(a, b)| a & b != 0))
-            {
+            if !clauses_met(&rule.clauses, &ev.s.touched_set) {
                 continue;
             }
             if !ev.possible(rule.need.as_deref()) {
@@ -348,7 +345,9 @@ impl Engine {
         if ev.s.links.is_none() && ev.might_contain_link() {
             ev.links();
         }
-        if fired.is_empty() {
+        // The n-gram model reads only messages on its topic (the gate).
+        let model = self.compiled.model.as_ref();
+        if fired.is_empty() && !model.is_some_and(|m| ev.gate_holds(m)) {
             verdict.links = take_links(text, ev.s);
             return verdict;
         }
@@ -356,22 +355,20 @@ impl Engine {
         let needs_context = fired
             .iter()
             .any(|(i, _)| self.compiled.rules[*i].info.context == ContextMode::Dampen);
-        // Whether the text warns, and whether it solicits (the message-wide
-        // test); rules may bring their own solicitation test.
-        let mut context = None;
-        if let (true, Some(ctx)) = (needs_context, &self.compiled.context) {
-            if ev.holds(&ctx.warning) {
-                let solicits = ev.holds(&ctx.solicitation)
-                    && self.solicits_outside_quotes(text, ctx, &ctx.solicitation);
-                context = Some((ctx.dampen, solicits));
-            }
-        }
+        let context = if needs_context {
+            self.warning_context(text, &mut ev)
+        } else {
+            None
+        };
 
+        let factor = self.compiled.context.as_ref().map_or(1.0, |c| c.dampen);
+        // Computed at most once, and only when a decision needs it.
+        let mut reading: Option<Reading> = None;
         let mut strongest_dampened = 0.0f64;
         for (i, positions) in fired {
             let rule = &self.compiled.rules[i];
             let info = &rule.info;
-            let dampened =
+            let warned =
                 match context {
                     Some((_, solicits)) if info.context == ContextMode::Dampen => {
                         match &rule.solicitation {
@@ -388,10 +385,22 @@ impl Engine {
                     }
                     _ => false,
                 };
-            verdict.warning_context |= dampened;
-            let score = match (dampened, context) {
-                (true, Some((factor, _))) => info.score * factor,
-                _ => info.score,
+            verdict.warning_context |= warned;
+            // The model calls off hits of its categories in text it reads
+            // as plainly benign, as a warning would.
+            let vetoed = !warned
+                && model.is_some_and(|m| {
+                    m.veto_categories.contains(&info.category)
+                        && reading
+                            .get_or_insert_with(|| self.read_model(ev.s))
+                            .probability
+                            < m.benign_below
+                });
+            let dampened = warned || vetoed;
+            let score = if dampened {
+                info.score * factor
+            } else {
+                info.score
             };
             // A warning quotes the scam's words all together: its dampened
             // hits count once (the strongest), not once per quoted rule,
@@ -410,6 +419,60 @@ impl Engine {
                 spans: merge_spans(text, &ev.s.norm.compact, positions),
             });
         }
+        // A gated message the rules left short of scam: the model may flag
+        // it, unless the text warns without soliciting.
+        if let Some(m) = model {
+            if verdict.score + strongest_dampened < self.scam_threshold && ev.gate_holds(m) {
+                let r = reading.get_or_insert_with(|| self.read_model(ev.s));
+                if r.probability >= m.scam_at {
+                    let context = if needs_context {
+                        context
+                    } else {
+                        self.warning_context(text, &mut ev)
+                    };
+                    let dampened = matches!(context, Some((_, false)));
+                    let score = if dampened {
+                        self.scam_threshold * factor
+                    } else {
+                        self.scam_threshold
+                    };
+                    if dampened {
+                        verdict.warning_context = true;
+                        strongest_dampened = strongest_dampened.max(score);
+                    } else {
+                        verdict.score += score;
+                    }
+                    let category = m
+                        .categories
+                        .iter()
+                        .find(|(_, when)| ev.holds(when))
+                        .map_or(&m.default_category, |(name, _)| name);
+                    let positions = r
+                        .evidence
+                        .iter()
+                        .map(|&(cs, ce)| Pos {
+                            cs: cs as u32,
+                            ce: ce as u32,
+                            os: UNMAPPED,
+                            oe: UNMAPPED,
+                        })
+                        .collect();
+                    verdict.hits.push(Hit {
+                        rule: MODEL_RULE.to_string(),
+                        category: category.clone(),
+                        score,
+                        description: format!(
+                            "Reads like the appeal scams the n-gram model learned (p = {:.2}); \
+                             the spans are its strongest evidence",
+                            r.probability
+                        ),
+                        dampened,
+                        spans: merge_spans(text, &ev.s.norm.compact, positions),
+                    });
+                }
+            }
+        }
+        verdict.model = reading.map(|r| (r.probability * 1000.0).round() / 1000.0);
         verdict.score += strongest_dampened;
         // Last: the conditions above may still look at the links.
         verdict.links = take_links(text, ev.s);
@@ -463,26 +526,44 @@ impl Engine {
             if out.iter().any(|a| a.category == hit.category) {
                 continue;
             }
-            let Some(rule) = self.compiled.rules.iter().find(|r| r.info.id == hit.rule) else {
-                continue;
+            let (zh, en) = match self.compiled.rules.iter().find(|r| r.info.id == hit.rule) {
+                Some(rule) => (&rule.info.advice_zh, &rule.info.advice_en),
+                None => match &self.compiled.model {
+                    Some(m) if hit.rule == MODEL_RULE => (&m.advice_zh, &m.advice_en),
+                    _ => continue,
+                },
             };
-            let info = &rule.info;
-            if info.advice_zh.is_empty() && info.advice_en.is_empty() {
+            if zh.is_empty() && en.is_empty() {
                 continue;
             }
-            if out
-                .iter()
-                .any(|a| a.zh == info.advice_zh && a.en == info.advice_en)
-            {
+            if out.iter().any(|a| &a.zh == zh && &a.en == en) {
                 continue;
             }
             out.push(Advice {
-                category: info.category.clone(),
-                zh: info.advice_zh.clone(),
-                en: info.advice_en.clone(),
+                category: hit.category.clone(),
+                zh: zh.clone(),
+                en: en.clone(),
             });
         }
         out
+    }
+
+    /// Whether the text warns (then `Some`), with the context's dampening
+    /// factor and whether it solicits by the message-wide test; rules may
+    /// bring their own solicitation test.
+    fn warning_context(&self, text: &str, ev: &mut Eval<'_>) -> Option<(f64, bool)> {
+        let ctx = self.compiled.context.as_ref()?;
+        if !ev.holds(&ctx.warning) {
+            return None;
+        }
+        let solicits = ev.holds(&ctx.solicitation)
+            && self.solicits_outside_quotes(text, ctx, &ctx.solicitation);
+        Some((ctx.dampen, solicits))
+    }
+
+    /// The n-gram model's reading of the current message's compact view.
+    fn read_model(&self, s: &mut Scratch) -> Reading {
+        NgramModel::builtin().read(&s.norm.compact.text, &mut s.model_seen)
     }
 
     /// Resets `scratch`, normalizes `text` into it and records what every
@@ -547,6 +628,10 @@ struct Pos {
     oe: u32,
 }
 
+/// The rule id of a hit the n-gram model makes (see `[model]` in the
+/// rule files).
+pub const MODEL_RULE: &str = "model.appeal";
+
 /// `Pos::os` and `Pos::oe` of a keyword match not yet mapped back: the
 /// original range is the compact view's `original_range(cs, ce)`.
 const UNMAPPED: u32 = u32::MAX;
@@ -576,6 +661,8 @@ struct Scratch {
     /// Per-host link findings (URLs differ, hosts repeat): the public
     /// suffix, brand and lookalike checks run once per host and thread.
     domain_memo: links::DomainMemo,
+    /// The n-gram model's set of n-grams seen in the current message.
+    model_seen: SeenSet,
     /// The engine whose link policy produced `domain_memo`.
     domain_memo_owner: u64,
 }
@@ -627,6 +714,12 @@ impl Eval<'_> {
             AtomId::Regex(i) => self.regex_may_match(*i as usize),
             AtomId::Link(_) => self.might_contain_link(),
         })
+    }
+
+    /// Whether the model's gate holds; most messages fail its lexicon
+    /// sets without evaluating it.
+    fn gate_holds(&mut self, m: &CompiledModel) -> bool {
+        clauses_met(&m.gate_clauses, &self.s.touched_set) && self.holds(&m.gate)
     }
 
     /// The cheap link pre-check, computed once per message.
@@ -938,6 +1031,14 @@ impl Eval<'_> {
     }
 }
 
+/// Whether every lexicon set in `clauses` (bit sets of `found.len()` words
+/// each, one after the other) shares a lexicon with `found`.
+fn clauses_met(clauses: &[u64], found: &[u64]) -> bool {
+    clauses
+        .chunks_exact(found.len().max(1))
+        .all(|set| set.iter().zip(found).any(|(a, b)| a & b != 0))
+}
+
 /// The operands of `c` when it is a lexicon or regex atom, or an `|` of
 /// such atoms: conditions whose positions are the union of their atoms'.
 fn plain_atoms(c: &Cond) -> Option<&[Cond]> {
@@ -1113,6 +1214,105 @@ mod tests {
         assert_eq!(engine.classify(said).label, Label::Scam, "{said}");
         let fake = "“谨防诈骗”！把验证码发我，我帮你走加急通道";
         assert_eq!(engine.classify(fake).label, Label::Scam, "{fake}");
+    }
+
+    /// A rule set with one topic lexicon, one rule on it and the model.
+    fn model_engine(rule_score: f64, scam_at: f64, benign_below: f64) -> Engine {
+        let rules = format!(
+            r#"
+[lexicons]
+topic = ["解封"]
+warn = ["谨防"]
+never = ["从未出现的词"]
+
+[[rules]]
+id = "t.topic"
+category = "paid_unblock"
+score = {rule_score}
+description = "d"
+when = "topic"
+
+[context]
+warning = "warn"
+solicitation = "never"
+dampen = 0.1
+
+[model]
+gate = "topic"
+scam_at = {scam_at}
+benign_below = {benign_below}
+veto_categories = ["paid_unblock"]
+default_category = "paid_unblock"
+"#
+        );
+        Engine::builder()
+            .without_builtin_rules()
+            .add_rules_str("model.toml", rules)
+            .build()
+            .unwrap()
+    }
+
+    #[test]
+    fn the_model_calls_off_hits_in_text_it_reads_as_benign() {
+        let engine = model_engine(8.0, 1.0, 0.5);
+        let lockdown = "小区终于解封了，周末去吃火锅";
+        let v = engine.classify(lockdown);
+        assert!(v.model.is_some_and(|p| p < 0.5), "{v:?}");
+        assert!(v.hits[0].dampened, "{v:?}");
+        assert_eq!(v.label, Label::Clean);
+        let ad = "专业解封，500一次，不成功不收费，加V信 jf8888";
+        let v = engine.classify(ad);
+        assert!(!v.hits[0].dampened, "{v:?}");
+        assert_eq!(v.label, Label::Scam);
+    }
+
+    #[test]
+    fn the_model_flags_what_the_rules_left_short_and_shows_its_evidence() {
+        // No veto, and the rule alone scores below the scam threshold.
+        let rules_only = model_engine(1.0, 1.0, 0.0);
+        let engine = model_engine(1.0, 0.9, 0.0);
+        let ad = "解 封 帳 號 ，費 用 ８００ ，薇信 jf8888，不成功不收费";
+        let v = rules_only.classify(ad);
+        assert!(v.hits.iter().all(|h| h.rule != MODEL_RULE), "{v:?}");
+        assert_ne!(v.label, Label::Scam);
+        let v = engine.classify(ad);
+        let hit = v
+            .hits
+            .iter()
+            .find(|h| h.rule == MODEL_RULE)
+            .expect("model hit");
+        assert_eq!(hit.category, "paid_unblock");
+        assert!(!hit.spans.is_empty());
+        for span in &hit.spans {
+            assert_eq!(&ad[span.start..span.end], span.text);
+        }
+        assert_eq!(v.label, Label::Scam);
+        // A warning that does not solicit is dampened, model hit included.
+        let warning = "谨防诈骗：解封不收费，凡是说“解封交费”的都是骗子";
+        let v = engine.classify(warning);
+        assert!(v.hits.iter().all(|h| h.dampened), "{v:?}");
+        assert_ne!(v.label, Label::Scam);
+    }
+
+    #[test]
+    fn a_broken_model_section_names_file_line_and_setting() {
+        let rules = "[lexicons]\ntopic = [\"解封\"]\n\n[model]\ngate = \"topic\"\nscam_at = 1.5\nbenign_below = 0.1\ndefault_category = \"x\"\n";
+        let err = Engine::builder()
+            .without_builtin_rules()
+            .add_rules_str("m.toml", rules)
+            .build()
+            .unwrap_err()
+            .to_string();
+        assert!(err.contains("m.toml:4"), "{err}");
+        assert!(err.contains("[model]") && err.contains("scam_at"), "{err}");
+        let rules = rules.replace("gate = \"topic\"", "gate = \"nosuch\"");
+        let err = Engine::builder()
+            .without_builtin_rules()
+            .add_rules_str("m.toml", rules)
+            .build()
+            .unwrap_err()
+            .to_string();
+        assert!(err.contains("nosuch"), "{err}");
     }
 
     #[test]

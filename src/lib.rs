@@ -279,6 +279,7 @@ pub mod error;
 pub mod eval;
 pub mod input;
 pub mod links;
+mod model;
 pub mod normalize;
 pub mod redact;
 pub mod reload;
@@ -288,7 +289,7 @@ pub mod verdict;
 
 pub use engine::{
     Engine, EngineBuilder, ExampleFailure, DEFAULT_MAX_MESSAGE_BYTES, DEFAULT_SCAM_THRESHOLD,
-    DEFAULT_SUSPICIOUS_THRESHOLD,
+    DEFAULT_SUSPICIOUS_THRESHOLD, MODEL_RULE,
 };
 pub use error::{Error, RuleError, RuleErrorKind};
 pub use eval::EvalError;

@@ -111,6 +111,11 @@ pub struct Verdict {
     /// its beginning was examined.
     #[serde(default, skip_serializing_if = "std::ops::Not::not")]
     pub truncated: bool,
+    /// The n-gram model's probability that the message is a scam, when the
+    /// engine consulted it (a message on its topic, or a hit it may call
+    /// off).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub model: Option<f64>,
 }
 
 impl Verdict {
@@ -124,6 +129,7 @@ impl Verdict {
             links: Vec::new(),
             advice: Vec::new(),
             truncated: false,
+            model: None,
         }
     }
 

@@ -136,6 +136,21 @@ pub(crate) struct CompiledContext {
     pub(crate) dampen: f64,
 }
 
+/// The compiled `[model]` section: where the built-in n-gram model applies.
+#[derive(Clone, Debug)]
+pub(crate) struct CompiledModel {
+    pub(crate) gate: Cond,
+    /// Lexicon sets the gate needs, laid out as [`CompiledRule::clauses`].
+    pub(crate) gate_clauses: Vec<u64>,
+    pub(crate) scam_at: f64,
+    pub(crate) benign_below: f64,
+    pub(crate) veto_categories: Vec<String>,
+    pub(crate) default_category: String,
+    pub(crate) categories: Vec<(String, Cond)>,
+    pub(crate) advice_zh: String,
+    pub(crate) advice_en: String,
+}
+
 /// Which lexicons an automaton pattern belongs to.
 #[derive(Clone, Debug, Default)]
 pub(crate) struct PatternTarget {
@@ -155,6 +170,7 @@ pub(crate) struct Compiled {
     pub(crate) regexes: Vec<RegexAtom>,
     pub(crate) rules: Vec<CompiledRule>,
     pub(crate) context: Option<CompiledContext>,
+    pub(crate) model: Option<CompiledModel>,
     pub(crate) link_policy: LinkPolicy,
     pub(crate) automaton: Option<KeywordMatcher>,
     /// For each lexicon, the rules whose need set contains it.
@@ -420,6 +436,45 @@ pub(crate) fn compile(
         }
     }
 
+    // Model settings: the last file that has them wins, as for context.
+    let mut model = None;
+    for p in &parsed {
+        if let Some(def) = &p.file.model {
+            let line = line_of(&p.source.text, def.span().start);
+            let m = def.get_ref();
+            let fail =
+                |kind, msg: String| err(kind, &p.source.name, Some(line), Some("[model]"), msg);
+            let mut compile_part = |src: &str| {
+                compile_condition(src, &resolver, &mut used_names)
+                    .map_err(|(kind, msg)| fail(kind, msg))
+            };
+            let gate = compile_part(&m.gate)?;
+            let mut categories = Vec::new();
+            for c in &m.category {
+                categories.push((c.name.clone(), compile_part(&c.when)?));
+            }
+            for (name, value) in [("scam_at", m.scam_at), ("benign_below", m.benign_below)] {
+                if !(0.0..=1.0).contains(&value) {
+                    return Err(fail(
+                        RuleErrorKind::Invalid,
+                        format!("{name} must be a probability between 0 and 1"),
+                    ));
+                }
+            }
+            model = Some(CompiledModel {
+                gate,
+                gate_clauses: Vec::new(),
+                scam_at: m.scam_at,
+                benign_below: m.benign_below,
+                veto_categories: m.veto_categories.clone(),
+                default_category: m.default_category.clone(),
+                categories,
+                advice_zh: m.advice_zh.clone(),
+                advice_en: m.advice_en.clone(),
+            });
+        }
+    }
+
     // Link lists from rule files extend the built-in policy.
     for p in &parsed {
         if let Some(table) = &p.file.links {
@@ -456,17 +511,31 @@ pub(crate) fn compile(
         order_by_cost(&mut ctx.warning, &regexes);
         order_by_cost(&mut ctx.solicitation, &regexes);
     }
+    if let Some(m) = &mut model {
+        order_by_cost(&mut m.gate, &regexes);
+        for (_, c) in &mut m.categories {
+            order_by_cost(c, &regexes);
+        }
+    }
     let (automaton, patterns) = build_automaton(&lexicons)?;
     let link_bit = lexicons.len() as u32;
     let set_words = (lexicons.len() + 1).div_ceil(64);
-    for rule in &mut rules {
-        for clause in clauses_of(&rule.cond, &regexes, link_bit) {
-            let at = rule.clauses.len();
-            rule.clauses.resize(at + set_words, 0);
+    let clause_sets = |c: &Cond| {
+        let mut sets = Vec::new();
+        for clause in clauses_of(c, &regexes, link_bit) {
+            let at = sets.len();
+            sets.resize(at + set_words, 0u64);
             for li in clause {
-                rule.clauses[at + li as usize / 64] |= 1u64 << (li % 64);
+                sets[at + li as usize / 64] |= 1u64 << (li % 64);
             }
         }
+        sets
+    };
+    for rule in &mut rules {
+        rule.clauses = clause_sets(&rule.cond);
+    }
+    if let Some(m) = &mut model {
+        m.gate_clauses = clause_sets(&m.gate);
     }
     let mut rules_by_lexicon = vec![Vec::new(); lexicons.len()];
     let mut rules_without_lexicon_need = Vec::new();
@@ -494,6 +563,7 @@ pub(crate) fn compile(
         regexes,
         rules,
         context,
+        model,
         link_policy,
         automaton,
         rules_by_lexicon,

@@ -33,7 +33,9 @@ mod compile;
 pub(crate) mod lint;
 
 pub use compile::RuleInfo;
-pub(crate) use compile::{compile, AtomId, Compiled, CompiledContext, Cond, LinkAtom};
+pub(crate) use compile::{
+    compile, AtomId, Compiled, CompiledContext, CompiledModel, Cond, LinkAtom,
+};
 pub use lint::{Lint, LintLevel};
 pub use schema::ContextMode;
 

@@ -31,6 +31,9 @@ pub(crate) struct RuleFile {
     /// How warning and education texts are recognized.
     #[serde(default)]
     pub(crate) context: Option<Spanned<ContextDef>>,
+    /// Where the built-in n-gram model applies (see [`ModelDef`]).
+    #[serde(default)]
+    pub(crate) model: Option<Spanned<ModelDef>>,
     /// Link lists (official domains, shorteners...), see `rules/links.toml`.
     #[serde(default)]
     pub(crate) links: Option<Spanned<toml::Table>>,
@@ -165,6 +168,45 @@ pub enum ContextMode {
     Dampen,
     /// The rule's score stands whatever the context.
     Ignore,
+}
+
+/// Where and how the built-in n-gram model (`rules/model/`) applies.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct ModelDef {
+    /// Condition a message must meet before the model may flag it: the
+    /// topic the model was trained on.
+    pub(crate) gate: String,
+    /// Probability at or above which the model flags a gated message that
+    /// the rules left short of `scam`.
+    pub(crate) scam_at: f64,
+    /// Probability below which hits of `veto_categories` count as if a
+    /// warning had dampened them.
+    pub(crate) benign_below: f64,
+    /// Categories whose hits the model may call off.
+    #[serde(default)]
+    pub(crate) veto_categories: Vec<String>,
+    /// Category of a model hit when no `[[model.category]]` matches.
+    pub(crate) default_category: String,
+    /// Category of a model hit: the first whose condition holds.
+    #[serde(default)]
+    pub(crate) category: Vec<ModelCategoryDef>,
+    /// Advice shown with a model hit, Chinese.
+    #[serde(default)]
+    pub(crate) advice_zh: String,
+    /// Advice shown with a model hit, English.
+    #[serde(default)]
+    pub(crate) advice_en: String,
+}
+
+/// One `[[model.category]]` entry.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct ModelCategoryDef {
+    /// The category name.
+    pub(crate) name: String,
+    /// When a model hit takes this category.
+    pub(crate) when: String,
 }
 
 /// How warning texts are recognized.
