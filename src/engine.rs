@@ -1245,9 +1245,14 @@ veto_categories = ["paid_unblock"]
 default_category = "paid_unblock"
 "#
         );
+        custom_engine(&rules)
+    }
+
+    /// An engine with only `rules`.
+    fn custom_engine(rules: &str) -> Engine {
         Engine::builder()
             .without_builtin_rules()
-            .add_rules_str("model.toml", rules)
+            .add_rules_str("test.toml", rules)
             .build()
             .unwrap()
     }
@@ -1339,11 +1344,7 @@ warning = "warn"
 solicitation = "nothing"
 dampen = 0.1
 "#;
-        let engine = Engine::builder()
-            .without_builtin_rules()
-            .add_rules_str("test.toml", rules)
-            .build()
-            .unwrap();
+        let engine = custom_engine(rules);
         let quoted = "谨防！有人发“解封加我”的广告";
         let verdict = engine.classify(quoted);
         assert!(verdict.hits[0].dampened, "{quoted}: {verdict:?}");
