@@ -442,33 +442,8 @@ impl Engine {
                     } else {
                         verdict.score += score;
                     }
-                    let category = m
-                        .categories
-                        .iter()
-                        .find(|(_, when)| ev.holds(when))
-                        .map_or(&m.default_category, |(name, _)| name);
-                    let positions = r
-                        .evidence
-                        .iter()
-                        .map(|&(cs, ce)| Pos {
-                            cs: cs as u32,
-                            ce: ce as u32,
-                            os: UNMAPPED,
-                            oe: UNMAPPED,
-                        })
-                        .collect();
-                    verdict.hits.push(Hit {
-                        rule: MODEL_RULE.to_string(),
-                        category: category.clone(),
-                        score,
-                        description: format!(
-                            "Reads like the appeal scams the n-gram model learned (p = {:.2}); \
-                             the spans are its strongest evidence",
-                            r.probability
-                        ),
-                        dampened,
-                        spans: merge_spans(text, &ev.s.norm.compact, positions),
-                    });
+                    let hit = model_hit(m, r, text, &mut ev, score, dampened);
+                    verdict.hits.push(hit);
                 }
             }
         }
@@ -1028,6 +1003,45 @@ impl Eval<'_> {
             .filter(|l| link_matches(l, atom))
             .map(|l| l.pos)
             .collect()
+    }
+}
+
+/// The hit the n-gram model makes: the first `[[model.category]]` whose
+/// condition holds names it, its strongest n-grams are its spans.
+fn model_hit(
+    m: &CompiledModel,
+    r: &Reading,
+    text: &str,
+    ev: &mut Eval<'_>,
+    score: f64,
+    dampened: bool,
+) -> Hit {
+    let category = m
+        .categories
+        .iter()
+        .find(|(_, when)| ev.holds(when))
+        .map_or(&m.default_category, |(name, _)| name);
+    let positions = r
+        .evidence
+        .iter()
+        .map(|&(cs, ce)| Pos {
+            cs: cs as u32,
+            ce: ce as u32,
+            os: UNMAPPED,
+            oe: UNMAPPED,
+        })
+        .collect();
+    Hit {
+        rule: MODEL_RULE.to_string(),
+        category: category.clone(),
+        score,
+        description: format!(
+            "Reads like the appeal scams the n-gram model learned (p = {:.2}); \
+             the spans are its strongest evidence",
+            r.probability
+        ),
+        dampened,
+        spans: merge_spans(text, &ev.s.norm.compact, positions),
     }
 }
 
