@@ -114,6 +114,53 @@ fn rule_files_on_disk_are_named_by_path() {
 }
 
 #[test]
+fn the_projects_rules_folder_loads_as_it_is() {
+    // rules/ holds rule files and the link policy in its own format
+    // (rules/links.toml, no [links] header): a user who copies the folder
+    // and loads it instead of the built-ins gets the same engine.
+    let rules = concat!(env!("CARGO_MANIFEST_DIR"), "/rules");
+    let from_disk = Engine::builder()
+        .without_builtin_rules()
+        .add_rules_path(rules)
+        .unwrap()
+        .build()
+        .unwrap();
+    let builtin = Engine::builtin();
+    assert_eq!(from_disk.rules().len(), builtin.rules().len());
+    assert!(from_disk.test_examples().is_empty());
+    let official = from_disk.check_url("https://weixin110.qq.com/security");
+    assert_eq!(official.verdict, LinkVerdict::Official, "{official:?}");
+    let lookalike = from_disk.check_url("http://weixin110-qq.com.appeal.top/");
+    assert_eq!(
+        lookalike.verdict,
+        builtin
+            .check_url("http://weixin110-qq.com.appeal.top/")
+            .verdict
+    );
+    assert_ne!(lookalike.verdict, LinkVerdict::Official);
+
+    // A link-policy file with a bad entry names its file and line.
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("links.toml");
+    std::fs::write(
+        &path,
+        "# lists\nshorteners = [\"ok.example\", \"bad entry\"]\n",
+    )
+    .unwrap();
+    let err = Engine::builder()
+        .add_rules_path(&path)
+        .unwrap()
+        .build()
+        .unwrap_err();
+    let shown = err.to_string();
+    assert!(
+        shown.starts_with(&format!("{}:2", path.display())),
+        "{shown}"
+    );
+    assert!(shown.contains("bad entry"), "{shown}");
+}
+
+#[test]
 fn bad_thresholds_are_refused() {
     let err = Engine::builder().thresholds(3.0, 5.0).build().unwrap_err();
     assert!(matches!(err, Error::Setting(_)), "{err}");

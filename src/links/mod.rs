@@ -23,6 +23,7 @@ pub use analyze::DomainMemo;
 pub(crate) use extract::find_links_parsed;
 pub(crate) use extract::trigger_at;
 pub use extract::{find_links, might_contain_link, FoundLink};
+pub(crate) use policy::POLICY_KEYS;
 pub use policy::{LinkPolicy, LinkPolicyError};
 
 use std::sync::OnceLock;

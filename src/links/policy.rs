@@ -64,6 +64,19 @@ pub enum LinkPolicyError {
     },
 }
 
+/// The top-level keys of a link-policy file (the fields of [`RawPolicy`]).
+pub(crate) const POLICY_KEYS: [&str; 9] = [
+    "official_domains",
+    "brand_labels",
+    "weak_brand_labels",
+    "appeal_keywords",
+    "protected_labels",
+    "lookalike_exempt",
+    "shorteners",
+    "risky_tlds",
+    "download_extensions",
+];
+
 /// The policy as written, with spans, so that entry errors can name a line.
 #[derive(Deserialize)]
 #[serde(default, deny_unknown_fields)]
@@ -91,6 +104,28 @@ pub(crate) fn line_col(src: &str, offset: usize) -> (usize, usize) {
     let line_start = before.rfind('\n').map_or(0, |i| i + 1);
     let column = before[line_start..].chars().count() + 1;
     (line, column)
+}
+
+impl LinkPolicyError {
+    /// The 1-based line the error is on.
+    pub fn line(&self) -> usize {
+        match self {
+            LinkPolicyError::Parse { line, .. } | LinkPolicyError::Entry { line, .. } => *line,
+        }
+    }
+
+    /// What is wrong, without the file and line.
+    pub fn detail(&self) -> String {
+        match self {
+            LinkPolicyError::Parse { message, .. } => format!("invalid link policy: {message}"),
+            LinkPolicyError::Entry {
+                list,
+                entry,
+                reason,
+                ..
+            } => format!("invalid entry {entry:?} in `{list}`: {reason}"),
+        }
+    }
 }
 
 impl LinkPolicy {

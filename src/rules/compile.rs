@@ -12,7 +12,7 @@ pub(crate) use super::keywords::KeywordMatcher;
 use super::schema::{ContextMode, LexiconDef, RuleFile};
 use super::{line_of, RuleSource};
 use crate::error::{RuleError, RuleErrorKind};
-use crate::links::{LinkFeature, LinkPolicy, LinkVerdict};
+use crate::links::{LinkFeature, LinkPolicy, LinkVerdict, POLICY_KEYS};
 use crate::normalize::{self, View};
 
 /// Size limits for rule regexes: the regex crate runs in linear time, but
@@ -204,6 +204,31 @@ fn err(
     RuleError::new(kind, file, line, item, msg)
 }
 
+/// The policy of a file in the link policy's own format, as
+/// `rules/links.toml` is written (top-level lists such as
+/// `official_domains`, no `[links]` header), so that a copy of the
+/// project's rules folder loads as it is. `Ok(None)` when the file is not
+/// one: only link-policy keys at the top level, at least one of them.
+fn link_policy_file(source: &RuleSource) -> Result<Option<LinkPolicy>, RuleError> {
+    let Ok(table) = source.text.parse::<toml::Table>() else {
+        return Ok(None);
+    };
+    if table.is_empty() || !table.keys().all(|k| POLICY_KEYS.contains(&k.as_str())) {
+        return Ok(None);
+    }
+    LinkPolicy::from_toml_str(&source.text, &source.name)
+        .map(Some)
+        .map_err(|e| {
+            err(
+                RuleErrorKind::Syntax,
+                &source.name,
+                Some(e.line()),
+                Some("link policy"),
+                e.detail(),
+            )
+        })
+}
+
 /// Compiles rule sources (in order) and a base link policy.
 pub(crate) fn compile(
     sources: &[RuleSource],
@@ -211,16 +236,25 @@ pub(crate) fn compile(
 ) -> Result<Compiled, RuleError> {
     let mut parsed = Vec::with_capacity(sources.len());
     for source in sources {
-        let file: RuleFile = toml::from_str(&source.text).map_err(|e| {
-            let line = e.span().map(|s| line_of(&source.text, s.start));
-            err(
-                RuleErrorKind::Syntax,
-                &source.name,
-                line,
-                None,
-                e.message().trim().to_string(),
-            )
-        })?;
+        let file: RuleFile = match toml::from_str(&source.text) {
+            Ok(file) => file,
+            Err(e) => match link_policy_file(source)? {
+                Some(policy) => {
+                    link_policy.extend(policy);
+                    continue;
+                }
+                None => {
+                    let line = e.span().map(|s| line_of(&source.text, s.start));
+                    return Err(err(
+                        RuleErrorKind::Syntax,
+                        &source.name,
+                        line,
+                        None,
+                        e.message().trim().to_string(),
+                    ));
+                }
+            },
+        };
         parsed.push(Parsed { source, file });
     }
 
