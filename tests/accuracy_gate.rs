@@ -24,6 +24,9 @@ const VALIDATION6: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/corpus/validatio
 const VALIDATION7: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/corpus/validation7.jsonl");
 const VALIDATION8: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/corpus/validation8.jsonl");
 const VALIDATION9: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/corpus/validation9.jsonl");
+const VALIDATION10: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/corpus/validation10.jsonl");
+const VALIDATION11: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/corpus/validation11.jsonl");
+const TRAIN1: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/corpus/train1.jsonl");
 
 fn run(engine: &Engine, path: &Path, kind: DatasetKind) -> EvalReport {
     let examples = load(path, kind, &JsonlFields::default()).unwrap_or_else(|e| panic!("{e}"));
@@ -170,13 +173,18 @@ fn accuracy_gate() {
         );
     }
 
-    // Held-out sets: never tuned on, never in the n-gram model's training
-    // data (blind figures 94.8% / 85.3% and 97.2% / 92.7%). The floors sit
-    // well below them: they catch a broken model or rule set, they are
-    // not targets to tune towards.
+    // Sets never tuned on by hand. validation8 and 9 (blind figures 94.8% /
+    // 85.3% and 97.2% / 92.7%) and train1 are the n-gram model's training
+    // data since session 8; validation10 (blind 99.2% / 84.0%, the model
+    // gate chosen on its scores) and validation11 (texts never looked at,
+    // 95.7% / 88.0%) are held out of it. The floors sit below the figures: they
+    // catch a broken model or rule set, they are not targets to tune towards.
     for (name, path, precision_floor, recall_floor) in [
         ("validation8", VALIDATION8, 0.92, 0.82),
         ("validation9", VALIDATION9, 0.94, 0.89),
+        ("train1", TRAIN1, 0.95, 0.74),
+        ("validation10", VALIDATION10, 0.95, 0.84),
+        ("validation11", VALIDATION11, 0.93, 0.85),
     ] {
         let r = run(&engine, Path::new(path), DatasetKind::Jsonl);
         let c = sum(&r, |_| true);
