@@ -240,6 +240,26 @@ fn records_in_equal_records_out_and_only_flagged_keeps_errors() {
 }
 
 #[test]
+fn records_carry_the_models_probability_when_it_was_consulted() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("chat.txt");
+    // The first is on the appeal topic (the model reads it), the second not.
+    std::fs::write(&path, "我的微信被封了，怎么申诉\n今天天气不错，出去走走\n").unwrap();
+    let (_, recs) = scan_jsonl(&[], &path);
+    assert_eq!(recs.len(), 2);
+    let p = recs[0]["model"].as_f64().expect("a probability");
+    assert!((0.0..=1.0).contains(&p), "{p}");
+    assert!(recs[1].get("model").is_none(), "{}", recs[1]);
+    // The same figure as `check --format json` gives.
+    let out = fanzha()
+        .args(["check", "--format", "json", "我的微信被封了，怎么申诉"])
+        .output()
+        .unwrap();
+    let v: Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(v["model"].as_f64(), Some(p));
+}
+
+#[test]
 fn folders_are_walked_in_order_missing_files_are_errors_binaries_skipped() {
     let dir = tempfile::tempdir().unwrap();
     let d = dir.path();

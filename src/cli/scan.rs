@@ -103,7 +103,7 @@ Records: every message read gives one record (messages with empty text too),
 every unreadable record or file gives an error record; nothing is dropped.
   jsonl: {\"kind\":\"message\",\"source\",\"line\",\"record\",\"id\"?,\"chat\"?,\"sender\"?,
           \"time\"?,\"label\",\"score\",\"categories\",\"text\",\"hits\",\"warning_context\",
-          \"links\"?,\"advice\"?,\"truncated\"?}
+          \"model\"?,\"links\"?,\"advice\"?,\"truncated\"?}
          {\"kind\":\"error\",\"source\",\"line\",\"record\",\"error\"}  (line/record null for a file)
          {\"kind\":\"conversation\",\"chat\",\"label\":\"scam\",\"score\",\"categories\",\"rules\",
           \"messages\":[{\"source\",\"line\",\"record\",\"sender\"?,\"time\"?,...}]}
@@ -161,6 +161,9 @@ struct MsgRecord<'a> {
     text: &'a str,
     hits: &'a [Hit],
     warning_context: bool,
+    /// The n-gram model's probability, when the engine consulted it.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    model: Option<f64>,
     #[serde(skip_serializing_if = "<[_]>::is_empty")]
     links: &'a [LinkHit],
     #[serde(skip_serializing_if = "<[_]>::is_empty")]
@@ -432,6 +435,7 @@ impl Worker<'_> {
                         text: &text,
                         hits: &v.hits,
                         warning_context: v.warning_context,
+                        model: v.model,
                         links: &v.links,
                         advice: &v.advice,
                         truncated: v.truncated,
