@@ -254,8 +254,9 @@ mod tests {
             .lines()
             .take_while(|l| l.starts_with('#'))
             .collect();
-        assert!(header.contains("corpus/validation7.jsonl"), "{header}");
-        for held_out in ["validation8", "validation9"] {
+        assert!(header.contains("corpus/validation9.jsonl"), "{header}");
+        assert!(header.contains("corpus/train1.jsonl"), "{header}");
+        for held_out in ["validation10", "validation11"] {
             assert!(!header.contains(held_out), "{held_out} in {header}");
         }
     }
