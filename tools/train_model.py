@@ -28,7 +28,7 @@ import random
 import subprocess
 import sys
 
-HELD_OUT = {"corpus/validation10.jsonl", "corpus/validation11.jsonl"}
+HELD_OUT = {"corpus/validation10.jsonl", "corpus/validation11.jsonl", "corpus/validation12.jsonl"}
 OUT = "rules/model/appeal_ngrams.tsv"
 EPOCHS = 15
 LEARNING_RATE = 0.2
