@@ -90,21 +90,27 @@ fn broken_rule_strings_name_the_source_line_and_rule() {
     assert_eq!(e.line, Some(5));
 }
 
-#[test]
-fn rule_files_on_disk_are_named_by_path() {
-    let dir = tempfile::tempdir().unwrap();
-    let path = dir.path().join("local.toml");
-    std::fs::write(&path, GOOD_RULE.replace("score = 9", "score = \"high\"")).unwrap();
+/// Writes `text` to `path`, loads it as a rule file and returns the error
+/// it gives, checked to start with `path:line`.
+fn file_error_at(path: &std::path::Path, text: &str, line: usize) -> String {
+    std::fs::write(path, text).unwrap();
     let err = Engine::builder()
-        .add_rules_path(&path)
+        .add_rules_path(path)
         .unwrap()
         .build()
         .unwrap_err();
     let shown = err.to_string();
-    assert!(
-        shown.starts_with(&format!("{}:7", path.display())),
-        "{shown}"
-    );
+    let at = format!("{}:{line}", path.display());
+    assert!(shown.starts_with(&at), "{shown}");
+    shown
+}
+
+#[test]
+fn rule_files_on_disk_are_named_by_path() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("local.toml");
+    let bad = GOOD_RULE.replace("score = 9", "score = \"high\"");
+    file_error_at(&path, &bad, 7);
 
     let missing = dir.path().join("missing.toml");
     let Err(err @ Error::Io { .. }) = Engine::builder().add_rules_path(&missing) else {
@@ -142,21 +148,8 @@ fn the_projects_rules_folder_loads_as_it_is() {
     // A link-policy file with a bad entry names its file and line.
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("links.toml");
-    std::fs::write(
-        &path,
-        "# lists\nshorteners = [\"ok.example\", \"bad entry\"]\n",
-    )
-    .unwrap();
-    let err = Engine::builder()
-        .add_rules_path(&path)
-        .unwrap()
-        .build()
-        .unwrap_err();
-    let shown = err.to_string();
-    assert!(
-        shown.starts_with(&format!("{}:2", path.display())),
-        "{shown}"
-    );
+    let bad = "# lists\nshorteners = [\"ok.example\", \"bad entry\"]\n";
+    let shown = file_error_at(&path, bad, 2);
     assert!(shown.contains("bad entry"), "{shown}");
 }
 
