@@ -269,6 +269,22 @@ mod tests {
     use super::*;
 
     #[test]
+    fn policy_keys_are_the_fields_of_a_policy_file() {
+        // serde names every accepted field when it refuses an unknown one.
+        let Err(LinkPolicyError::Parse { message, .. }) =
+            LinkPolicy::from_toml_str("not_a_list = []", "t")
+        else {
+            panic!("an unknown key must be refused");
+        };
+        let (_, expected) = message.split_once("expected one of ").expect(&message);
+        let mut fields: Vec<&str> = expected.split(", ").map(|f| f.trim_matches('`')).collect();
+        let mut keys = POLICY_KEYS.to_vec();
+        fields.sort_unstable();
+        keys.sort_unstable();
+        assert_eq!(fields, keys);
+    }
+
+    #[test]
     fn builtin_parses() {
         let p = LinkPolicy::from_toml_str(BUILTIN_TOML, BUILTIN_ORIGIN).expect("builtin policy");
         assert!(p.official_domains.iter().any(|d| d == "weixin110.qq.com"));
