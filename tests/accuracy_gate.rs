@@ -27,6 +27,7 @@ const VALIDATION9: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/corpus/validatio
 const VALIDATION10: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/corpus/validation10.jsonl");
 const VALIDATION11: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/corpus/validation11.jsonl");
 const VALIDATION12: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/corpus/validation12.jsonl");
+const VALIDATION13: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/corpus/validation13.jsonl");
 const TRAIN1: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/corpus/train1.jsonl");
 
 fn run(engine: &Engine, path: &Path, kind: DatasetKind) -> EvalReport {
@@ -177,9 +178,9 @@ fn accuracy_gate() {
     // Sets never tuned on by hand. validation8 and 9 (blind figures 94.8% /
     // 85.3% and 97.2% / 92.7%) and train1 are the n-gram model's training
     // data since session 8; validation10 (blind 99.2% / 84.0%, the model
-    // gate chosen on its scores), validation11 (texts never looked at,
-    // 95.7% / 88.0%) and validation12 (texts never looked at, 95.6% /
-    // 86.0%) are held out of it. The floors sit below the figures: they
+    // gate chosen on its scores), validation11 (95.7% / 88.0% blind),
+    // validation12 (95.6% / 86.0%) and validation13 (98.6% / 90.7%), whose
+    // texts were never read, are held out of it. The floors sit below the figures: they
     // catch a broken model or rule set, they are not targets to tune towards.
     for (name, path, precision_floor, recall_floor) in [
         ("validation8", VALIDATION8, 0.92, 0.82),
@@ -188,6 +189,7 @@ fn accuracy_gate() {
         ("validation10", VALIDATION10, 0.95, 0.84),
         ("validation11", VALIDATION11, 0.93, 0.85),
         ("validation12", VALIDATION12, 0.93, 0.83),
+        ("validation13", VALIDATION13, 0.95, 0.87),
     ] {
         let r = run(&engine, Path::new(path), DatasetKind::Jsonl);
         let c = sum(&r, |_| true);

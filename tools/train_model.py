@@ -28,7 +28,12 @@ import random
 import subprocess
 import sys
 
-HELD_OUT = {"corpus/validation10.jsonl", "corpus/validation11.jsonl", "corpus/validation12.jsonl"}
+HELD_OUT = {
+    "corpus/validation10.jsonl",
+    "corpus/validation11.jsonl",
+    "corpus/validation12.jsonl",
+    "corpus/validation13.jsonl",
+}
 OUT = "rules/model/appeal_ngrams.tsv"
 EPOCHS = 15
 LEARNING_RATE = 0.2
