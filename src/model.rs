@@ -256,7 +256,12 @@ mod tests {
             .collect();
         assert!(header.contains("corpus/validation9.jsonl"), "{header}");
         assert!(header.contains("corpus/train1.jsonl"), "{header}");
-        for held_out in ["validation10", "validation11", "validation12", "validation13"] {
+        for held_out in [
+            "validation10",
+            "validation11",
+            "validation12",
+            "validation13",
+        ] {
             assert!(!header.contains(held_out), "{held_out} in {header}");
         }
     }
