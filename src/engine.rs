@@ -392,7 +392,7 @@ impl Engine {
                 && model.is_some_and(|m| {
                     m.veto_categories.contains(&info.category)
                         && reading
-                            .get_or_insert_with(|| self.read_model(ev.s))
+                            .get_or_insert_with(|| self.read_model(ev.text, ev.s))
                             .probability
                             < m.benign_below
                 });
@@ -423,7 +423,7 @@ impl Engine {
         // it, unless the text warns without soliciting.
         if let Some(m) = model {
             if verdict.score + strongest_dampened < self.scam_threshold && ev.gate_holds(m) {
-                let r = reading.get_or_insert_with(|| self.read_model(ev.s));
+                let r = reading.get_or_insert_with(|| self.read_model(ev.text, ev.s));
                 if r.probability >= m.scam_at {
                     let context = if needs_context {
                         context
@@ -537,8 +537,29 @@ impl Engine {
     }
 
     /// The n-gram model's reading of the current message's compact view.
-    fn read_model(&self, s: &mut Scratch) -> Reading {
-        NgramModel::builtin().read(&s.norm.compact.text, &mut s.model_seen)
+    fn read_model(&self, text: &str, s: &mut Scratch) -> Reading {
+        // The model's Latin words come from the folded view (the compact
+        // one has no spaces left); their places, for the evidence, from
+        // the compact view.
+        let folded = s.norm.folded(text);
+        let words: Vec<(String, usize, usize)> = crate::model::latin_words(&folded.text)
+            .map(|(start, end)| {
+                let (os, oe) = folded.original_range(start, end);
+                (folded.text[start..end].to_string(), os, oe)
+            })
+            .collect();
+        let compact = &s.norm.compact;
+        let words: Vec<(&str, usize, usize)> = words
+            .iter()
+            .map(|(w, os, oe)| {
+                (
+                    w.as_str(),
+                    compact.position_of_original(*os),
+                    compact.position_of_original(*oe),
+                )
+            })
+            .collect();
+        NgramModel::builtin().read(&compact.text, &words, &mut s.model_seen)
     }
 
     /// Resets `scratch`, normalizes `text` into it and records what every

@@ -1,5 +1,14 @@
 //! The appeal-scam n-gram model: a logistic regression over the set of
-//! character 1-, 2- and 3-grams of a message's compact view.
+//! character 1-, 2- and 3-grams of a message's compact view, and of the
+//! words and word pairs of its Latin-script stretches.
+//!
+//! Why words for Latin script: the compact view runs English words together
+//! (`whatisyourqqpassword`), and character grams of English (`at`, `or`,
+//! `r`) say little about a message; trained on them, the model was sure of
+//! itself and wrong on English. Cross-validated on the team's sets, words and
+//! word pairs (from the folded view, where spaces remain) in place of
+//! all-ASCII character grams cut the false-alarm rate at equal recall, in
+//! English most (log loss 0.53 -> 0.19) and in Chinese too.
 //!
 //! Hand-written rules catch what their lexicons list; scammers paraphrase
 //! ("把状态改回来", "系统那边有熟人"). Like SpamAssassin's Bayes scores next
@@ -21,6 +30,12 @@ const BUILTIN_WEIGHTS: &str = include_str!("../rules/model/appeal_ngrams.tsv");
 
 /// Longest n-gram the model reads, in characters.
 const MAX_N: usize = 3;
+
+/// Weights-file prefix of a word feature (`w:account`).
+const WORD_PREFIX: &str = "w:";
+
+/// Weights-file prefix of a word-pair feature (`b:your account`).
+const PAIR_PREFIX: &str = "b:";
 
 /// How many of the strongest n-grams a verdict shows as evidence.
 const EVIDENCE: usize = 3;
@@ -68,27 +83,62 @@ impl NgramModel {
                 bias = Some(weight);
                 continue;
             }
-            let chars: Vec<char> = gram.chars().collect();
-            if chars.is_empty() || chars.len() > MAX_N {
-                return Err(format!(
-                    "line {}: n-grams have 1 to {MAX_N} characters",
-                    i + 1
-                ));
-            }
-            weights.insert(key(&chars), weight as f32);
+            let key = if let Some(word) = gram.strip_prefix(WORD_PREFIX) {
+                word_key(word)
+            } else if let Some(pair) = gram.strip_prefix(PAIR_PREFIX) {
+                let (a, b) = pair
+                    .split_once(' ')
+                    .ok_or_else(|| format!("line {}: a word pair is 'b:first second'", i + 1))?;
+                pair_key(a, b)
+            } else {
+                let chars: Vec<char> = gram.chars().collect();
+                if chars.is_empty() || chars.len() > MAX_N || is_latin_gram(&chars) {
+                    return Err(format!(
+                        "line {}: n-grams have 1 to {MAX_N} characters, not all ASCII letters or digits",
+                        i + 1
+                    ));
+                }
+                key(&chars)
+            };
+            weights.insert(key, weight as f32);
         }
         let bias = bias.ok_or("no 'bias' line")?;
         Ok(NgramModel { bias, weights })
     }
 
-    /// Reads `view` (a compact view). `seen` is a reusable buffer.
-    pub(crate) fn read(&self, view: &str, seen: &mut SeenSet) -> Reading {
+    /// Reads a message: `view` is its compact view, `words` its Latin
+    /// words in order, each with its byte range in the compact view.
+    /// `seen` is a reusable buffer.
+    pub(crate) fn read(
+        &self,
+        view: &str,
+        words: &[(&str, usize, usize)],
+        seen: &mut SeenSet,
+    ) -> Reading {
         // At most MAX_N n-grams end at each character, and a character
-        // takes at least one byte.
-        seen.reset(MAX_N * view.len());
+        // takes at least one byte; two features per word.
+        seen.reset(MAX_N * view.len() + 2 * words.len());
         let mut z = self.bias;
-        // The strongest positive n-grams: (weight, start, end).
+        // The strongest positive features: (weight, start, end).
         let mut top: Vec<(f32, u32, u32)> = Vec::with_capacity(EVIDENCE + 1);
+        let mut add = |key: u64, start: u32, end: u32, z: &mut f64| {
+            // Each distinct feature counts once (the model was trained on
+            // sets); scanning left to right keeps its first place.
+            if !seen.insert(key) {
+                return;
+            }
+            let Some(&w) = self.weights.get(&key) else {
+                return;
+            };
+            *z += f64::from(w);
+            if w > 0.0 {
+                let at = top.partition_point(|&(tw, ts, _)| tw > w || tw == w && ts <= start);
+                if at < EVIDENCE {
+                    top.insert(at, (w, start, end));
+                    top.truncate(EVIDENCE);
+                }
+            }
+        };
         // The last MAX_N characters and where they start.
         let mut window = [(0u32, '\0'); MAX_N];
         for (count, (at, c)) in view.char_indices().enumerate() {
@@ -97,25 +147,18 @@ impl NgramModel {
             let end = (at + c.len_utf8()) as u32;
             for n in 1..=MAX_N.min(count + 1) {
                 let gram = &window[MAX_N - n..];
+                // Latin script is read as words, below.
+                if gram.iter().all(|&(_, c)| c.is_ascii_alphanumeric()) {
+                    continue;
+                }
                 let h = gram.iter().fold(FNV_OFFSET, |h, &(_, c)| fnv_step(h, c));
-                let key = finish(h, n);
-                // Each distinct n-gram counts once (the model was trained
-                // on sets); scanning left to right keeps its first place.
-                if !seen.insert(key) {
-                    continue;
-                }
-                let Some(&w) = self.weights.get(&key) else {
-                    continue;
-                };
-                z += f64::from(w);
-                if w > 0.0 {
-                    let at =
-                        top.partition_point(|&(tw, ts, _)| tw > w || tw == w && ts <= gram[0].0);
-                    if at < EVIDENCE {
-                        top.insert(at, (w, gram[0].0, end));
-                        top.truncate(EVIDENCE);
-                    }
-                }
+                add(finish(h, n), gram[0].0, end, &mut z);
+            }
+        }
+        for (i, &(word, start, end)) in words.iter().enumerate() {
+            add(word_key(word), start as u32, end as u32, &mut z);
+            if let Some(&(next, _, next_end)) = words.get(i + 1) {
+                add(pair_key(word, next), start as u32, next_end as u32, &mut z);
             }
         }
         Reading {
@@ -168,6 +211,52 @@ impl SeenSet {
             i = (i + 1) & mask;
         }
     }
+}
+
+/// Whether a character n-gram is all ASCII letters and digits: such grams
+/// are not features (the words are).
+fn is_latin_gram(chars: &[char]) -> bool {
+    chars.iter().all(char::is_ascii_alphanumeric)
+}
+
+/// The key of a word feature. Word keys live apart from n-gram keys: the
+/// length mixed in is out of the n-gram range.
+fn word_key(word: &str) -> u64 {
+    finish(
+        word.chars().fold(FNV_OFFSET, |h, c| fnv_step(h, c)),
+        WORD_TAG,
+    )
+}
+
+/// The key of a word-pair feature.
+fn pair_key(first: &str, second: &str) -> u64 {
+    let h = first.chars().fold(FNV_OFFSET, |h, c| fnv_step(h, c));
+    let h = fnv_step(h, ' ');
+    finish(second.chars().fold(h, |h, c| fnv_step(h, c)), PAIR_TAG)
+}
+
+/// Length tags of word and word-pair keys (n-grams use 1..=MAX_N).
+const WORD_TAG: usize = 0x40;
+const PAIR_TAG: usize = 0x41;
+
+/// The Latin words of a folded view: maximal runs of ASCII letters and
+/// digits, as the training script splits them.
+pub(crate) fn latin_words(folded: &str) -> impl Iterator<Item = (usize, usize)> + '_ {
+    let bytes = folded.as_bytes();
+    let mut i = 0;
+    std::iter::from_fn(move || {
+        while i < bytes.len() && !bytes[i].is_ascii_alphanumeric() {
+            i += 1;
+        }
+        if i >= bytes.len() {
+            return None;
+        }
+        let start = i;
+        while i < bytes.len() && bytes[i].is_ascii_alphanumeric() {
+            i += 1;
+        }
+        Some((start, i))
+    })
 }
 
 /// A 64-bit key for an n-gram: FNV-1a over the code points, then a final
@@ -224,14 +313,46 @@ mod tests {
         let model = NgramModel::parse("# test\nbias\t-1.0\n解封\t2.0\n费\t0.5\n").unwrap();
         let mut buf = SeenSet::default();
         // z = -1 + 2 (解封 counted once though it occurs twice) + 0.5
-        let r = model.read("解封费解封", &mut buf);
+        let r = model.read("解封费解封", &[], &mut buf);
         let expected = 1.0 / (1.0 + (-1.5f64).exp());
         assert!((r.probability - expected).abs() < 1e-9, "{r:?}");
         // Strongest first, at the first occurrence (byte offsets).
         assert_eq!(r.evidence, vec![(0, 6), (6, 9)]);
-        let r = model.read("你好", &mut buf);
+        let r = model.read("你好", &[], &mut buf);
         assert!((r.probability - 1.0 / (1.0 + 1f64.exp())).abs() < 1e-9);
         assert!(r.evidence.is_empty());
+    }
+
+    #[test]
+    fn latin_script_is_read_as_words_and_word_pairs() {
+        let weights = "bias\t0\nw:unban\t1.0\nb:unban fee\t2.0\nw:fee\t0.5\n解封\t0.25\n";
+        let model = NgramModel::parse(weights).unwrap();
+        let mut buf = SeenSet::default();
+        let folded = "unban fee 解封";
+        let words: Vec<(&str, usize, usize)> = latin_words(folded)
+            .map(|(s, e)| (&folded[s..e], s, e))
+            .collect();
+        assert_eq!(words, vec![("unban", 0, 5), ("fee", 6, 9)]);
+        // Compact view "unbanfee解封": the words' places there.
+        let r = model.read("unbanfee解封", &[("unban", 0, 5), ("fee", 5, 8)], &mut buf);
+        let z: f64 = 1.0 + 2.0 + 0.5 + 0.25;
+        assert!(
+            (r.probability - 1.0 / (1.0 + (-z).exp())).abs() < 1e-6,
+            "{r:?}"
+        );
+        // The pair is the strongest evidence and spans both words.
+        assert_eq!(r.evidence[0], (0, 8));
+        // Character grams of Latin script are not features: "unban" run
+        // together without its words reads as nothing.
+        let r = model.read("unbanfee", &[], &mut buf);
+        assert!((r.probability - 0.5).abs() < 1e-9, "{r:?}");
+        // ...and a weights file may not hold them.
+        assert!(NgramModel::parse("bias\t0\nab\t1\n")
+            .unwrap_err()
+            .contains("line 2"));
+        assert!(NgramModel::parse("bias\t0\nb:single\t1\n")
+            .unwrap_err()
+            .contains("line 2"));
     }
 
     #[test]
@@ -256,11 +377,14 @@ mod tests {
             .collect();
         assert!(header.contains("corpus/validation9.jsonl"), "{header}");
         assert!(header.contains("corpus/train1.jsonl"), "{header}");
+        assert!(header.contains("corpus/train3.jsonl"), "{header}");
         for held_out in [
             "validation10",
             "validation11",
             "validation12",
             "validation13",
+            "validation14",
+            "validation15",
         ] {
             assert!(!header.contains(held_out), "{held_out} in {header}");
         }
@@ -271,8 +395,12 @@ mod tests {
         let model = NgramModel::builtin();
         assert!(model.weights.len() > 1000);
         let mut buf = SeenSet::default();
-        let scam = model.read("专业解封500一次不成功不收费加v信jf8888", &mut buf);
-        let benign = model.read("小区终于解封了周末去吃火锅", &mut buf);
+        let scam = model.read(
+            "专业解封500一次不成功不收费加v信jf8888",
+            &[("jf8888", 46, 52)],
+            &mut buf,
+        );
+        let benign = model.read("小区终于解封了周末去吃火锅", &[], &mut buf);
         assert!(scam.probability > 0.9, "{scam:?}");
         assert!(benign.probability < 0.5, "{benign:?}");
     }
