@@ -28,7 +28,11 @@ const VALIDATION10: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/corpus/validati
 const VALIDATION11: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/corpus/validation11.jsonl");
 const VALIDATION12: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/corpus/validation12.jsonl");
 const VALIDATION13: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/corpus/validation13.jsonl");
+const VALIDATION14: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/corpus/validation14.jsonl");
+const VALIDATION15: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/corpus/validation15.jsonl");
 const TRAIN1: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/corpus/train1.jsonl");
+const TRAIN2: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/corpus/train2.jsonl");
+const TRAIN3: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/corpus/train3.jsonl");
 
 fn run(engine: &Engine, path: &Path, kind: DatasetKind) -> EvalReport {
     let examples = load(path, kind, &JsonlFields::default()).unwrap_or_else(|e| panic!("{e}"));
@@ -180,16 +184,24 @@ fn accuracy_gate() {
     // data since session 8; validation10 (blind 99.2% / 84.0%, the model
     // gate chosen on its scores), validation11 (95.7% / 88.0% blind),
     // validation12 (95.6% / 86.0%) and validation13 (98.6% / 90.7%), whose
-    // texts were never read, are held out of it. The floors sit below the figures: they
-    // catch a broken model or rule set, they are not targets to tune towards.
+    // texts were never read, are held out of it. Session 9 added train2 and 3
+    // (training material) and validation14 and 15 (written blind, texts never
+    // read, held out: 96.4% / 72.0% and 94.3% / 76.7% with session 8's engine,
+    // 97.6% / 82.0% and 96.1% / 82.0% with session 9's). The floors sit below the
+    // figures: they catch a broken model or rule set, they are not targets to tune
+    // towards.
     for (name, path, precision_floor, recall_floor) in [
         ("validation8", VALIDATION8, 0.92, 0.82),
         ("validation9", VALIDATION9, 0.94, 0.89),
         ("train1", TRAIN1, 0.95, 0.74),
-        ("validation10", VALIDATION10, 0.95, 0.84),
-        ("validation11", VALIDATION11, 0.93, 0.85),
-        ("validation12", VALIDATION12, 0.93, 0.83),
-        ("validation13", VALIDATION13, 0.95, 0.87),
+        ("validation10", VALIDATION10, 0.95, 0.91),
+        ("validation11", VALIDATION11, 0.93, 0.89),
+        ("validation12", VALIDATION12, 0.93, 0.88),
+        ("validation13", VALIDATION13, 0.95, 0.90),
+        ("train2", TRAIN2, 0.95, 0.79),
+        ("train3", TRAIN3, 0.95, 0.77),
+        ("validation14", VALIDATION14, 0.95, 0.79),
+        ("validation15", VALIDATION15, 0.93, 0.79),
     ] {
         let r = run(&engine, Path::new(path), DatasetKind::Jsonl);
         let c = sum(&r, |_| true);
