@@ -222,17 +222,14 @@ fn is_latin_gram(chars: &[char]) -> bool {
 /// The key of a word feature. Word keys live apart from n-gram keys: the
 /// length mixed in is out of the n-gram range.
 fn word_key(word: &str) -> u64 {
-    finish(
-        word.chars().fold(FNV_OFFSET, |h, c| fnv_step(h, c)),
-        WORD_TAG,
-    )
+    finish(word.chars().fold(FNV_OFFSET, fnv_step), WORD_TAG)
 }
 
 /// The key of a word-pair feature.
 fn pair_key(first: &str, second: &str) -> u64 {
-    let h = first.chars().fold(FNV_OFFSET, |h, c| fnv_step(h, c));
+    let h = first.chars().fold(FNV_OFFSET, fnv_step);
     let h = fnv_step(h, ' ');
-    finish(second.chars().fold(h, |h, c| fnv_step(h, c)), PAIR_TAG)
+    finish(second.chars().fold(h, fnv_step), PAIR_TAG)
 }
 
 /// Length tags of word and word-pair keys (n-grams use 1..=MAX_N).
