@@ -387,7 +387,11 @@ impl Engine {
                 };
             verdict.warning_context |= warned;
             // The model calls off hits of its categories in text it reads
-            // as plainly benign, as a warning would.
+            // as plainly benign, as a warning would; not when the sentences
+            // that hold the hit, read alone, are a scam to it: small talk
+            // before a pasted ad ("报销单贴好了。急！低价代解封…") reads benign
+            // as a whole, while a warning's quoted script stays vetoed
+            // (whole text benign, its sentence short of scam_at).
             let vetoed = !warned
                 && model.is_some_and(|m| {
                     m.veto_categories.contains(&info.category)
@@ -395,6 +399,9 @@ impl Engine {
                             .get_or_insert_with(|| self.read_model(ev.text, ev.s))
                             .probability
                             < m.benign_below
+                        && self
+                            .read_sentences_of(text, &ev.s.norm.compact, &positions)
+                            .is_none_or(|p| p < m.scam_at)
                 });
             let dampened = warned || vetoed;
             let score = if dampened {
@@ -541,6 +548,16 @@ impl Engine {
         // The model's Latin words come from the folded view (the compact
         // one has no spaces left); their places, for the evidence, from
         // the compact view.
+        if !s
+            .norm
+            .compact
+            .text
+            .bytes()
+            .any(|b| b.is_ascii_alphanumeric())
+        {
+            // No Latin words: the folded view is not needed.
+            return NgramModel::builtin().read(&s.norm.compact.text, &[], &mut s.model_seen);
+        }
         let folded = s.norm.folded(text);
         let words: Vec<(String, usize, usize)> = crate::model::latin_words(&folded.text)
             .map(|(start, end)| {
@@ -560,6 +577,34 @@ impl Engine {
             })
             .collect();
         NgramModel::builtin().read(&compact.text, &words, &mut s.model_seen)
+    }
+
+    /// The model's probability for the sentences of `text` that hold
+    /// `positions` (compact-view ranges), or `None` when they are the whole
+    /// text. Only for vetoes, which are rare: it normalizes afresh.
+    fn read_sentences_of(&self, text: &str, compact: &ViewBuf, positions: &[Pos]) -> Option<f64> {
+        let mut start = usize::MAX;
+        let mut end = 0;
+        for p in positions {
+            let (os, oe) = if p.os == UNMAPPED {
+                compact.original_range(p.cs as usize, p.ce as usize)
+            } else {
+                (p.os as usize, p.oe as usize)
+            };
+            start = start.min(os);
+            end = end.max(oe);
+        }
+        if start >= end {
+            return None;
+        }
+        let (start, end) = sentence_bounds(text, start, end);
+        if start == 0 && end == text.len() {
+            return None;
+        }
+        let mut scratch = Scratch::default();
+        let sentences = &text[start..end];
+        scratch.norm.normalize(sentences);
+        Some(self.read_model(sentences, &mut scratch).probability)
     }
 
     /// Resets `scratch`, normalizes `text` into it and records what every
@@ -1066,6 +1111,22 @@ fn model_hit(
     }
 }
 
+/// The sentences of `text` around the byte range `start..end`: out to the
+/// nearest sentence ends (。！？!? ; line breaks) on either side.
+fn sentence_bounds(text: &str, start: usize, end: usize) -> (usize, usize) {
+    let is_end = |c: char| matches!(c, '。' | '！' | '？' | '!' | '?' | '；' | ';' | '\n');
+    let from = text[..start]
+        .char_indices()
+        .rev()
+        .find(|&(_, c)| is_end(c))
+        .map_or(0, |(i, c)| i + c.len_utf8());
+    let to = text[end..]
+        .char_indices()
+        .find(|&(_, c)| is_end(c))
+        .map_or(text.len(), |(i, c)| end + i + c.len_utf8());
+    (from, to)
+}
+
 /// Whether every lexicon set in `clauses` (bit sets of `found.len()` words
 /// each, one after the other) shares a lexicon with `found`.
 fn clauses_met(clauses: &[u64], found: &[u64]) -> bool {
@@ -1304,6 +1365,28 @@ default_category = "paid_unblock"
         let v = engine.classify(ad);
         assert!(!v.hits[0].dampened, "{v:?}");
         assert_eq!(v.label, Label::Scam);
+    }
+
+    #[test]
+    fn a_scam_pasted_after_small_talk_is_not_vetoed() {
+        let small_talk = "报销单一共8.9万，发票已经贴好了，明天上午交给财务。";
+        let ad = "急！低价代解封，加急16小时，不成功不收费，V信haza628248";
+        let glued = format!("{small_talk}{ad}");
+        // The hit 解封 sits in the ad's second sentence (after 急！).
+        let at = glued.find("解封").unwrap();
+        let sentence = small_talk.len() + "急！".len();
+        assert_eq!(sentence_bounds(&glued, at, at + 6), (sentence, glued.len()));
+        assert_eq!(sentence_bounds("解封", 0, 6), (0, 6));
+        // With a veto line above both readings of the whole message, the
+        // sentence that holds the hit decides.
+        let engine = model_engine(8.0, 0.9, 0.999_999);
+        let v = engine.classify(&glued);
+        assert!(!v.hits[0].dampened, "{v:?}");
+        assert_eq!(v.label, Label::Scam);
+        // Where the hit's sentence is the whole message, the whole reading
+        // decides as before.
+        let v = engine.classify("小区终于解封了，周末去吃火锅");
+        assert!(v.hits[0].dampened, "{v:?}");
     }
 
     #[test]
