@@ -236,12 +236,19 @@ fn pair_key(first: &str, second: &str) -> u64 {
 const WORD_TAG: usize = 0x40;
 const PAIR_TAG: usize = 0x41;
 
+/// Words that only say "here is a link" (scheme, www, generic top-level
+/// domains). They are not features: the link checker judges links, and
+/// the team's benign messages carry few links, so the model learned them
+/// as scam words and flagged "视频链接 https://docs.qq.com/...". Keep in step
+/// with LINK_WORDS in tools/train_model.py.
+pub(crate) const LINK_WORDS: [&str; 7] = ["http", "https", "www", "com", "cn", "net", "org"];
+
 /// The Latin words of a folded view: maximal runs of ASCII letters and
-/// digits, as the training script splits them.
+/// digits, as the training script splits them, without [`LINK_WORDS`].
 pub(crate) fn latin_words(folded: &str) -> impl Iterator<Item = (usize, usize)> + '_ {
     let bytes = folded.as_bytes();
     let mut i = 0;
-    std::iter::from_fn(move || {
+    std::iter::from_fn(move || loop {
         while i < bytes.len() && !bytes[i].is_ascii_alphanumeric() {
             i += 1;
         }
@@ -252,7 +259,9 @@ pub(crate) fn latin_words(folded: &str) -> impl Iterator<Item = (usize, usize)> 
         while i < bytes.len() && bytes[i].is_ascii_alphanumeric() {
             i += 1;
         }
-        Some((start, i))
+        if !LINK_WORDS.contains(&&folded[start..i]) {
+            return Some((start, i));
+        }
     })
 }
 
@@ -350,6 +359,19 @@ mod tests {
         assert!(NgramModel::parse("bias\t0\nb:single\t1\n")
             .unwrap_err()
             .contains("line 2"));
+    }
+
+    #[test]
+    fn link_words_are_not_words_here_nor_in_training() {
+        let folded = "视频链接 https://docs.qq.com/doc/x1";
+        let words: Vec<&str> = latin_words(folded).map(|(s, e)| &folded[s..e]).collect();
+        assert_eq!(words, ["docs", "qq", "doc", "x1"]);
+        let script = include_str!("../tools/train_model.py");
+        let listed = LINK_WORDS.map(|w| format!("\"{w}\"")).join(", ");
+        assert!(
+            script.contains(&format!("LINK_WORDS = {{{listed}}}")),
+            "tools/train_model.py must list LINK_WORDS = {{{listed}}}"
+        );
     }
 
     #[test]

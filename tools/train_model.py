@@ -69,6 +69,8 @@ def views_of(texts):
 
 
 LATIN_WORD = re.compile(r"[A-Za-z0-9]+")
+# Words that only say "here is a link": not features (see LINK_WORDS in src/model.rs).
+LINK_WORDS = {"http", "https", "www", "com", "cn", "net", "org"}
 LATIN_GRAM = re.compile(r"[A-Za-z0-9]+")
 
 
@@ -76,7 +78,7 @@ def features(compact, folded):
     """The model's features of one message (see the module comment)."""
     grams = {compact[i:i + k] for k in (1, 2, 3) for i in range(len(compact) - k + 1)}
     feats = {g for g in grams if not LATIN_GRAM.fullmatch(g)}
-    words = LATIN_WORD.findall(folded)
+    words = [w for w in LATIN_WORD.findall(folded) if w not in LINK_WORDS]
     feats |= {"w:" + w for w in words}
     feats |= {"b:" + a + " " + b for a, b in zip(words, words[1:])}
     return feats
