@@ -14,7 +14,7 @@ use super::RuleArgs;
 /// Arguments of `fanzha eval`.
 #[derive(Debug, Args)]
 #[command(
-    after_help = "Dataset layouts are recognised by file or folder name (see --kind); anything else is read as JSONL with a text and a label field. Labels scam/fraud/phishing/smishing/1/true are fraud; benign/ham/clean/normal/ad/spam/0/false are not.\n\nExamples:\n  fanzha eval corpus/labelled.jsonl\n  fanzha eval ../shared/datasets/nus-sms-zh --show-errors 20\n  fanzha eval corpus/labelled.jsonl --compare old-rules/ --no-default-rules --rules new-rules/"
+    after_help = "Dataset layouts are recognised by file or folder name (see --kind); anything else is read as JSONL with a text and a label field. Labels scam/fraud/phishing/smishing/1/true are fraud; benign/ham/clean/normal/ad/spam/0/false are not.\n\nExamples:\n  fanzha eval corpus/labelled.jsonl\n  fanzha eval ../shared/datasets/nus-sms-zh --show-errors 20\n  fanzha eval corpus/labelled.jsonl --compare old-rules/ --no-default-rules --rules new-rules/\n  python3 ../shared/bench/gen_corpus.py --size-mb 5 --seed 7 -o g5.txt --labels g5.labels\n  fanzha eval g5.txt --positives g5.labels"
 )]
 pub struct EvalArgs {
     /// Labelled files or dataset folders.
@@ -38,6 +38,11 @@ pub struct EvalArgs {
     /// Output format.
     #[arg(long, short = 'f', value_enum, default_value_t = EvalFormat::Text)]
     pub format: EvalFormat,
+    /// Read each path as plain text, one message per line, labelled by FILE:
+    /// the 1-based numbers of the fraud lines, one per line (what
+    /// `gen_corpus.py --labels FILE` writes); every other line is not fraud.
+    #[arg(long, value_name = "FILE")]
+    pub positives: Option<PathBuf>,
     /// Also list the messages whose label changes when the rules in this
     /// file or folder are used instead (with the same --no-default-rules).
     #[arg(long, value_name = "RULES")]
@@ -102,11 +107,14 @@ pub fn run(args: EvalArgs) -> anyhow::Result<ExitCode> {
     };
     let mut examples = Vec::new();
     for path in &args.paths {
-        let kind = args.kind.0.unwrap_or_else(|| eval::detect_kind(path));
-        examples.extend(
-            eval::load(path, kind, &fields)
-                .with_context(|| format!("loading {}", path.display()))?,
-        );
+        let loaded = match &args.positives {
+            Some(positives) => eval::load_lines_with_positives(path, positives),
+            None => {
+                let kind = args.kind.0.unwrap_or_else(|| eval::detect_kind(path));
+                eval::load(path, kind, &fields)
+            }
+        };
+        examples.extend(loaded.with_context(|| format!("loading {}", path.display()))?);
     }
     let mut report = eval::evaluate(&examples, |t| predict(&engine, t));
     let mut out = std::io::stdout().lock();

@@ -342,6 +342,82 @@ pub fn load(
     Ok(out)
 }
 
+/// Loads a plain-text file of one message per line, labelled by a second file
+/// that lists the 1-based line numbers of the fraud messages, one per line, as
+/// `../shared/bench/gen_corpus.py --labels FILE` writes them. Every other
+/// non-blank line is not fraud; blank lines are skipped but keep their number.
+/// The group is the text file's name without extension.
+///
+/// ```no_run
+/// use std::path::Path;
+/// let examples = fanzha::eval::load_lines_with_positives(
+///     Path::new("corpus.txt"),
+///     Path::new("corpus.labels"),
+/// )?;
+/// # Ok::<(), fanzha::eval::EvalError>(())
+/// ```
+pub fn load_lines_with_positives(
+    text_path: &Path,
+    positives_path: &Path,
+) -> Result<Vec<LabelledMessage>, EvalError> {
+    let listed = std::fs::read(positives_path).map_err(|e| io_err(positives_path, e))?;
+    let listed = String::from_utf8_lossy(&listed);
+    let mut fraud_lines = std::collections::BTreeSet::new();
+    for (line_no, line) in numbered_lines(&listed) {
+        let entry = line.trim();
+        if entry.is_empty() {
+            continue;
+        }
+        match entry.parse::<u64>() {
+            Ok(n) if n > 0 => {
+                fraud_lines.insert(n);
+            }
+            _ => {
+                return Err(EvalError::Parse {
+                    path: positives_path.to_path_buf(),
+                    line: line_no,
+                    message: format!("expected a 1-based line number, found {entry:?}"),
+                })
+            }
+        }
+    }
+    let bytes = std::fs::read(text_path).map_err(|e| io_err(text_path, e))?;
+    let text = String::from_utf8_lossy(strip_utf8_bom(&bytes));
+    let group = file_stem(text_path);
+    let mut out = Vec::new();
+    let mut last = 0;
+    for (line_no, line) in numbered_lines(&text) {
+        last = line_no;
+        if is_blank(line) {
+            continue;
+        }
+        out.push(LabelledMessage {
+            text: line.to_owned(),
+            truth: if fraud_lines.contains(&line_no) {
+                Truth::Fraud
+            } else {
+                Truth::NotFraud
+            },
+            category: None,
+            group: group.clone(),
+            origin: origin(text_path, line_no),
+        });
+    }
+    // A listed line the text does not have means the two files do not belong
+    // together (or the text was cut): counting on would lose a positive.
+    if let Some(&beyond) = fraud_lines.range(last + 1..).next() {
+        return Err(EvalError::Parse {
+            path: positives_path.to_path_buf(),
+            line: 0,
+            message: format!(
+                "line {beyond} is listed, but {} has {last} lines",
+                text_path.display()
+            ),
+        });
+    }
+    Ok(out)
+}
+
 fn io_err(path: &Path, source: std::io::Error) -> EvalError {
     EvalError::Io {
         path: path.to_path_buf(),
@@ -1001,6 +1077,33 @@ fn read_smishtank(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn lines_labelled_by_a_positives_file() {
+        let dir = tempfile::tempdir().unwrap();
+        let text = dir.path().join("chat.txt");
+        let positives = dir.path().join("chat.labels");
+        std::fs::write(&text, "你好\n\n专业解封500\n吃饭了吗\n").unwrap();
+        std::fs::write(&positives, "3\n").unwrap();
+        let got = load_lines_with_positives(&text, &positives).unwrap();
+        let truths: Vec<(&str, Truth)> = got.iter().map(|m| (m.text.as_str(), m.truth)).collect();
+        assert_eq!(
+            truths,
+            vec![
+                ("你好", Truth::NotFraud),
+                ("专业解封500", Truth::Fraud),
+                ("吃饭了吗", Truth::NotFraud),
+            ]
+        );
+        assert!(got[1].origin.ends_with("chat.txt:3"), "{}", got[1].origin);
+        assert_eq!(got[0].group, "chat");
+        std::fs::write(&positives, "3\nx\n").unwrap();
+        let err = load_lines_with_positives(&text, &positives).unwrap_err();
+        assert!(err.to_string().contains("chat.labels:2"), "{err}");
+        std::fs::write(&positives, "9\n").unwrap();
+        let err = load_lines_with_positives(&text, &positives).unwrap_err();
+        assert!(err.to_string().contains("line 9 is listed"), "{err}");
+    }
 
     #[test]
     fn jsonl_labels() {

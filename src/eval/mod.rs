@@ -24,7 +24,10 @@ mod report;
 
 use std::path::PathBuf;
 
-pub use datasets::{detect_kind, load, reported_only, truth_from_label, DatasetKind, JsonlFields};
+pub use datasets::{
+    detect_kind, load, load_lines_with_positives, reported_only, truth_from_label, DatasetKind,
+    JsonlFields,
+};
 pub use metrics::{
     compare, evaluate, CategoryStats, Confusion, ConfusionRow, Counts, ErrorExample, EvalReport,
     GroupStats, Prediction, RuleStats, VerdictChange,
