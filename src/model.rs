@@ -122,14 +122,16 @@ impl NgramModel {
         // The strongest positive features: (weight, start, end).
         let mut top: Vec<(f32, u32, u32)> = Vec::with_capacity(EVIDENCE + 1);
         let mut add = |key: u64, start: u32, end: u32, z: &mut f64| {
+            // Most features have no weight: look that up first, so the
+            // seen-set only holds the ones that count.
+            let Some(&w) = self.weights.get(&key) else {
+                return;
+            };
             // Each distinct feature counts once (the model was trained on
             // sets); scanning left to right keeps its first place.
             if !seen.insert(key) {
                 return;
             }
-            let Some(&w) = self.weights.get(&key) else {
-                return;
-            };
             *z += f64::from(w);
             if w > 0.0 {
                 let at = top.partition_point(|&(tw, ts, _)| tw > w || tw == w && ts <= start);
