@@ -558,21 +558,15 @@ impl Engine {
             // No Latin words: the folded view is not needed.
             return NgramModel::builtin().read(&s.norm.compact.text, &[], &mut s.model_seen);
         }
-        let folded = s.norm.folded(text);
-        let words: Vec<(String, usize, usize)> = crate::model::latin_words(&folded.text)
+        s.norm.folded(text);
+        let (folded, compact) = (&s.norm.folded, &s.norm.compact);
+        let words: Vec<(&str, usize, usize)> = crate::model::latin_words(&folded.text)
             .map(|(start, end)| {
                 let (os, oe) = folded.original_range(start, end);
-                (folded.text[start..end].to_string(), os, oe)
-            })
-            .collect();
-        let compact = &s.norm.compact;
-        let words: Vec<(&str, usize, usize)> = words
-            .iter()
-            .map(|(w, os, oe)| {
                 (
-                    w.as_str(),
-                    compact.position_of_original(*os),
-                    compact.position_of_original(*oe),
+                    &folded.text[start..end],
+                    compact.position_of_original(os),
+                    compact.position_of_original(oe),
                 )
             })
             .collect();
