@@ -406,6 +406,7 @@ mod tests {
             "validation13",
             "validation14",
             "validation15",
+            "validation16",
         ] {
             assert!(!header.contains(held_out), "{held_out} in {header}");
         }

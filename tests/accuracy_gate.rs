@@ -30,6 +30,7 @@ const VALIDATION12: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/corpus/validati
 const VALIDATION13: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/corpus/validation13.jsonl");
 const VALIDATION14: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/corpus/validation14.jsonl");
 const VALIDATION15: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/corpus/validation15.jsonl");
+const VALIDATION16: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/corpus/validation16.jsonl");
 const TRAIN1: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/corpus/train1.jsonl");
 const TRAIN2: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/corpus/train2.jsonl");
 const TRAIN3: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/corpus/train3.jsonl");
@@ -187,7 +188,9 @@ fn accuracy_gate() {
     // texts were never read, are held out of it. Session 9 added train2 and 3
     // (training material) and validation14 and 15 (written blind, texts never
     // read, held out: 96.4% / 72.0% and 94.3% / 76.7% with session 8's engine,
-    // 97.6% / 82.0% and 94.6% / 82.0% with session 9's). The floors sit below the
+    // 97.6% / 82.0% and 94.6% / 82.0% with session 9's), and at its end
+    // validation16 (blind, never read: 96.3% / 86.7% with session 8's engine,
+    // 97.9% / 91.3% with session 9's final one). The floors sit below the
     // figures: they catch a broken model or rule set, they are not targets to tune
     // towards.
     for (name, path, precision_floor, recall_floor) in [
@@ -202,6 +205,7 @@ fn accuracy_gate() {
         ("train3", TRAIN3, 0.95, 0.77),
         ("validation14", VALIDATION14, 0.95, 0.79),
         ("validation15", VALIDATION15, 0.93, 0.79),
+        ("validation16", VALIDATION16, 0.95, 0.88),
     ] {
         let r = run(&engine, Path::new(path), DatasetKind::Jsonl);
         let c = sum(&r, |_| true);

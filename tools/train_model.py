@@ -39,6 +39,7 @@ HELD_OUT = {
     "corpus/validation13.jsonl",
     "corpus/validation14.jsonl",
     "corpus/validation15.jsonl",
+    "corpus/validation16.jsonl",
 }
 OUT = "rules/model/appeal_ngrams.tsv"
 EPOCHS = 15
