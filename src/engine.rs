@@ -548,28 +548,31 @@ impl Engine {
         // The model's Latin words come from the folded view (the compact
         // one has no spaces left); their places, for the evidence, from
         // the compact view.
-        if !s
+        let has_latin = s
             .norm
             .compact
             .text
             .bytes()
-            .any(|b| b.is_ascii_alphanumeric())
-        {
-            // No Latin words: the folded view is not needed.
-            return NgramModel::builtin().read(&s.norm.compact.text, &[], &mut s.model_seen);
+            .any(|b| b.is_ascii_alphanumeric());
+        if has_latin {
+            s.norm.folded(text);
         }
-        s.norm.folded(text);
         let (folded, compact) = (&s.norm.folded, &s.norm.compact);
-        let words: Vec<(&str, usize, usize)> = crate::model::latin_words(&folded.text)
-            .map(|(start, end)| {
-                let (os, oe) = folded.original_range(start, end);
-                (
-                    &folded.text[start..end],
-                    compact.position_of_original(os),
-                    compact.position_of_original(oe),
-                )
-            })
-            .collect();
+        // Without Latin letters or digits the folded view is not built.
+        let words: Vec<(&str, usize, usize)> = if has_latin {
+            crate::model::latin_words(&folded.text)
+                .map(|(start, end)| {
+                    let (os, oe) = folded.original_range(start, end);
+                    (
+                        &folded.text[start..end],
+                        compact.position_of_original(os),
+                        compact.position_of_original(oe),
+                    )
+                })
+                .collect()
+        } else {
+            Vec::new()
+        };
         NgramModel::builtin().read(&compact.text, &words, &mut s.model_seen)
     }
 
