@@ -362,7 +362,8 @@ pub fn load_lines_with_positives(
 ) -> Result<Vec<LabelledMessage>, EvalError> {
     let listed = std::fs::read(positives_path).map_err(|e| io_err(positives_path, e))?;
     let listed = String::from_utf8_lossy(&listed);
-    let mut fraud_lines = std::collections::BTreeSet::new();
+    // Listed line number -> the line of the positives file that lists it.
+    let mut fraud_lines = std::collections::BTreeMap::new();
     for (line_no, line) in numbered_lines(&listed) {
         let entry = line.trim();
         if entry.is_empty() {
@@ -370,7 +371,7 @@ pub fn load_lines_with_positives(
         }
         match entry.parse::<u64>() {
             Ok(n) if n > 0 => {
-                fraud_lines.insert(n);
+                fraud_lines.entry(n).or_insert(line_no);
             }
             _ => {
                 return Err(EvalError::Parse {
@@ -393,7 +394,7 @@ pub fn load_lines_with_positives(
         }
         out.push(LabelledMessage {
             text: line.to_owned(),
-            truth: if fraud_lines.contains(&line_no) {
+            truth: if fraud_lines.contains_key(&line_no) {
                 Truth::Fraud
             } else {
                 Truth::NotFraud
@@ -405,10 +406,10 @@ pub fn load_lines_with_positives(
     }
     // A listed line the text does not have means the two files do not belong
     // together (or the text was cut): counting on would lose a positive.
-    if let Some(&beyond) = fraud_lines.range(last + 1..).next() {
+    if let Some((&beyond, &listed_at)) = fraud_lines.range(last + 1..).next() {
         return Err(EvalError::Parse {
             path: positives_path.to_path_buf(),
-            line: 0,
+            line: listed_at,
             message: format!(
                 "line {beyond} is listed, but {} has {last} lines",
                 text_path.display()
@@ -1103,6 +1104,7 @@ mod tests {
         std::fs::write(&positives, "9\n").unwrap();
         let err = load_lines_with_positives(&text, &positives).unwrap_err();
         assert!(err.to_string().contains("line 9 is listed"), "{err}");
+        assert!(err.to_string().contains("chat.labels:1:"), "{err}");
     }
 
     #[test]
