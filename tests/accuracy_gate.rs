@@ -34,6 +34,8 @@ const VALIDATION16: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/corpus/validati
 const TRAIN1: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/corpus/train1.jsonl");
 const TRAIN2: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/corpus/train2.jsonl");
 const TRAIN3: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/corpus/train3.jsonl");
+const TRAIN4: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/corpus/train4.jsonl");
+const TRAIN5: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/corpus/train5.jsonl");
 
 fn run(engine: &Engine, path: &Path, kind: DatasetKind) -> EvalReport {
     let examples = load(path, kind, &JsonlFields::default()).unwrap_or_else(|e| panic!("{e}"));
@@ -190,8 +192,10 @@ fn accuracy_gate() {
     // read, held out: 96.4% / 72.0% and 94.3% / 76.7% with session 8's engine,
     // 97.6% / 82.0% and 94.6% / 82.0% with session 9's), and at its end
     // validation16 (blind, never read: 96.3% / 86.7% with session 8's engine,
-    // 97.9% / 91.3% with session 9's final one). The floors sit below the
-    // figures: they catch a broken model or rule set, they are not targets to tune
+    // 97.9% / 91.3% with session 9's final one). Session 10 added train4
+    // and 5 (training material) and, the blind figures above taken, trained
+    // the model on validation10-16 too. The floors sit below the figures:
+    // they catch a broken model or rule set, they are not targets to tune
     // towards.
     for (name, path, precision_floor, recall_floor) in [
         ("validation8", VALIDATION8, 0.92, 0.82),
@@ -206,6 +210,8 @@ fn accuracy_gate() {
         ("validation14", VALIDATION14, 0.95, 0.79),
         ("validation15", VALIDATION15, 0.93, 0.79),
         ("validation16", VALIDATION16, 0.95, 0.88),
+        ("train4", TRAIN4, 0.95, 0.88),
+        ("train5", TRAIN5, 0.95, 0.79),
     ] {
         let r = run(&engine, Path::new(path), DatasetKind::Jsonl);
         let c = sum(&r, |_| true);
@@ -213,13 +219,13 @@ fn accuracy_gate() {
             &format!("{name} precision"),
             precision(&c),
             precision_floor,
-            "held out, target 95%",
+            "target 95%",
         );
         gate.at_least(
             &format!("{name} recall"),
             recall(&c),
             recall_floor,
-            "held out, target 90%",
+            "target 90%",
         );
     }
 

@@ -33,13 +33,8 @@ import subprocess
 import sys
 
 HELD_OUT = {
-    "corpus/validation10.jsonl",
-    "corpus/validation11.jsonl",
-    "corpus/validation12.jsonl",
-    "corpus/validation13.jsonl",
-    "corpus/validation14.jsonl",
-    "corpus/validation15.jsonl",
-    "corpus/validation16.jsonl",
+    "corpus/validation17.jsonl",
+    "corpus/validation18.jsonl",
 }
 OUT = "rules/model/appeal_ngrams.tsv"
 EPOCHS = 15
