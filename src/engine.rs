@@ -391,7 +391,7 @@ impl Engine {
             // that hold the hit, read alone, are a scam to it: small talk
             // before a pasted ad ("报销单贴好了。急！低价代解封…") reads benign
             // as a whole, while a warning's quoted script stays vetoed
-            // (whole text benign, its sentence short of scam_at).
+            // (whole text benign, its sentence short of veto_sentence_below).
             let vetoed = !warned
                 && model.is_some_and(|m| {
                     m.veto_categories.contains(&info.category)
@@ -401,7 +401,7 @@ impl Engine {
                             < m.benign_below
                         && self
                             .read_sentences_of(text, &ev.s.norm.compact, &positions)
-                            .is_none_or(|p| p < m.scam_at)
+                            .is_none_or(|p| p < m.veto_sentence_below)
                 });
             let dampened = warned || vetoed;
             let score = if dampened {
@@ -1309,9 +1309,14 @@ mod tests {
         assert_eq!(engine.classify(fake).label, Label::Scam, "{fake}");
     }
 
-    /// A rule set with one topic lexicon, one rule on it and the model.
+    /// An engine with one topic lexicon, one rule on it and the model.
     fn model_engine(rule_score: f64, scam_at: f64, benign_below: f64) -> Engine {
-        let rules = format!(
+        custom_engine(&model_rules(rule_score, scam_at, benign_below))
+    }
+
+    /// The rule set of [`model_engine`].
+    fn model_rules(rule_score: f64, scam_at: f64, benign_below: f64) -> String {
+        format!(
             r#"
 [lexicons]
 topic = ["解封"]
@@ -1337,8 +1342,7 @@ benign_below = {benign_below}
 veto_categories = ["paid_unblock"]
 default_category = "paid_unblock"
 "#
-        );
-        custom_engine(&rules)
+        )
     }
 
     /// An engine with only `rules`.
@@ -1380,6 +1384,12 @@ default_category = "paid_unblock"
         let v = engine.classify(&glued);
         assert!(!v.hits[0].dampened, "{v:?}");
         assert_eq!(v.label, Label::Scam);
+        // That sentence reads at or above scam_at; with veto_sentence_below
+        // above any reading, the whole message's veto holds again.
+        let rules = model_rules(8.0, 0.9, 0.999_999)
+            .replace("scam_at = 0.9", "scam_at = 0.9\nveto_sentence_below = 1.0");
+        let v = custom_engine(&rules).classify(&glued);
+        assert!(v.hits[0].dampened, "{v:?}");
         // Where the hit's sentence is the whole message, the whole reading
         // decides as before.
         let v = engine.classify("小区终于解封了，周末去吃火锅");

@@ -144,6 +144,8 @@ pub(crate) struct CompiledModel {
     pub(crate) gate_clauses: Vec<u64>,
     pub(crate) scam_at: f64,
     pub(crate) benign_below: f64,
+    /// See `ModelDef::veto_sentence_below`; `scam_at` when not given.
+    pub(crate) veto_sentence_below: f64,
     pub(crate) veto_categories: Vec<String>,
     pub(crate) default_category: String,
     pub(crate) categories: Vec<(String, Cond)>,
@@ -487,7 +489,12 @@ pub(crate) fn compile(
             for c in &m.category {
                 categories.push((c.name.clone(), compile_part(&c.when)?));
             }
-            for (name, value) in [("scam_at", m.scam_at), ("benign_below", m.benign_below)] {
+            let veto_sentence_below = m.veto_sentence_below.unwrap_or(m.scam_at);
+            for (name, value) in [
+                ("scam_at", m.scam_at),
+                ("benign_below", m.benign_below),
+                ("veto_sentence_below", veto_sentence_below),
+            ] {
                 if !(0.0..=1.0).contains(&value) {
                     return Err(fail(
                         RuleErrorKind::Invalid,
@@ -500,6 +507,7 @@ pub(crate) fn compile(
                 gate_clauses: Vec::new(),
                 scam_at: m.scam_at,
                 benign_below: m.benign_below,
+                veto_sentence_below,
                 veto_categories: m.veto_categories.clone(),
                 default_category: m.default_category.clone(),
                 categories,

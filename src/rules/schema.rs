@@ -183,6 +183,11 @@ pub(crate) struct ModelDef {
     /// Probability below which hits of `veto_categories` count as if a
     /// warning had dampened them.
     pub(crate) benign_below: f64,
+    /// A veto also needs the sentences that hold the hit, read alone, to
+    /// score below this (default: `scam_at`): a warning's quoted script
+    /// stays vetoed, an ad pasted after small talk does not.
+    #[serde(default)]
+    pub(crate) veto_sentence_below: Option<f64>,
     /// Categories whose hits the model may call off.
     #[serde(default)]
     pub(crate) veto_categories: Vec<String>,
