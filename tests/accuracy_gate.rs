@@ -31,6 +31,8 @@ const VALIDATION13: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/corpus/validati
 const VALIDATION14: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/corpus/validation14.jsonl");
 const VALIDATION15: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/corpus/validation15.jsonl");
 const VALIDATION16: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/corpus/validation16.jsonl");
+const VALIDATION17: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/corpus/validation17.jsonl");
+const VALIDATION18: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/corpus/validation18.jsonl");
 const TRAIN1: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/corpus/train1.jsonl");
 const TRAIN2: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/corpus/train2.jsonl");
 const TRAIN3: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/corpus/train3.jsonl");
@@ -196,7 +198,10 @@ fn accuracy_gate() {
     // validation16 (blind, never read: 96.3% / 86.7% with session 8's engine,
     // 97.9% / 91.3% with session 9's final one). Session 10 added train4
     // to 7 (training material) and, the blind figures above taken, trained
-    // the model on validation10-16 too. The floors sit below the figures:
+    // the model on validation10-16 too; validation17 and 18 were written
+    // blind at its start, texts never read, held out of the model, and
+    // scored once at its end (96.2% / 84.7% and 97.0% / 86.7%; session 9's
+    // engine 96.1% / 81.3% and 96.2% / 83.3%). The floors sit below the figures:
     // they catch a broken model or rule set, they are not targets to tune
     // towards.
     for (name, path, precision_floor, recall_floor) in [
@@ -216,6 +221,8 @@ fn accuracy_gate() {
         ("train5", TRAIN5, 0.95, 0.79),
         ("train6", TRAIN6, 0.95, 0.86),
         ("train7", TRAIN7, 0.95, 0.89),
+        ("validation17", VALIDATION17, 0.93, 0.80),
+        ("validation18", VALIDATION18, 0.94, 0.82),
     ] {
         let r = run(&engine, Path::new(path), DatasetKind::Jsonl);
         let c = sum(&r, |_| true);
