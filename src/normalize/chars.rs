@@ -221,6 +221,9 @@ pub(crate) fn fold_char(c: char) -> Folded {
     if let Some(letter) = fold_enclosed_letter(cp) {
         return Folded::One(letter);
     }
+    if let Some(letter) = fold_small_capital(cp) {
+        return Folded::One(letter);
+    }
     if c.is_uppercase() {
         let mut lower = c.to_lowercase();
         if let (Some(l), None) = (lower.next(), lower.next()) {
@@ -228,6 +231,40 @@ pub(crate) fn fold_char(c: char) -> Folded {
         }
     }
     Folded::One(c)
+}
+
+/// Small capitals (`ᴡᴇᴄʜᴀᴛ ᴏꜰꜰɪᴄɪᴀʟ`), which "fancy text" generators
+/// use and which have no compatibility decomposition: the ASCII letter
+/// each one draws. They live in the IPA and phonetic blocks and Latin
+/// Extended-D; no Chinese or English text uses them as themselves.
+fn fold_small_capital(cp: u32) -> Option<char> {
+    Some(match cp {
+        0x1D00 => 'a',
+        0x0299 => 'b',
+        0x1D04 => 'c',
+        0x1D05 => 'd',
+        0x1D07 => 'e',
+        0xA730 => 'f',
+        0x0262 => 'g',
+        0x029C => 'h',
+        0x026A => 'i',
+        0x1D0A => 'j',
+        0x1D0B => 'k',
+        0x029F => 'l',
+        0x1D0D => 'm',
+        0x0274 => 'n',
+        0x1D0F => 'o',
+        0x1D18 => 'p',
+        0x0280 => 'r',
+        0xA731 => 's',
+        0x1D1B => 't',
+        0x1D1C => 'u',
+        0x1D20 => 'v',
+        0x1D21 => 'w',
+        0x028F => 'y',
+        0x1D22 => 'z',
+        _ => return None,
+    })
 }
 
 /// Blocks whose compatibility decomposition is a plain letter or digit

@@ -220,6 +220,41 @@ impl ViewBuf {
             .map_or(self.text.len(), |s| s.at as usize)
     }
 
+    /// Reads leetspeak digits inside ASCII words as the letters they stand
+    /// for: `unbl0ck`, `w3chat`, `c0de`, `unb4n` become `unblock`, `wechat`,
+    /// `code`, `unban`. Only a single digit written right between two
+    /// letters (no separator dropped on either side) is read so: handles
+    /// (`jf8888`), prices, codes and model numbers (`mp3`, `5g`, `b2b`) keep
+    /// their digits. Each digit becomes one ASCII letter, so the offset map
+    /// stays as it is.
+    fn unleet(&mut self) {
+        let bytes = self.text.as_bytes();
+        let mut at = Vec::new();
+        for i in 1..bytes.len().saturating_sub(1) {
+            let letter = leet_letter(bytes[i]);
+            if letter != 0
+                && bytes[i - 1].is_ascii_lowercase()
+                && bytes[i + 1].is_ascii_lowercase()
+                && !self.sep_dropped_at(i)
+                && !self.sep_dropped_at(i + 1)
+            {
+                at.push((i, letter));
+            }
+        }
+        for (i, letter) in at {
+            let mut buf = [0u8; 4];
+            self.text
+                .replace_range(i..i + 1, char::from(letter).encode_utf8(&mut buf));
+        }
+    }
+
+    /// True when a separator was dropped right before view byte `pos`.
+    #[inline]
+    fn sep_dropped_at(&self, pos: usize) -> bool {
+        let seg = self.segs[self.segment_of(pos)];
+        seg.at as usize == pos && seg.sep_before
+    }
+
     /// Number of characters in `text[start..end]`.
     #[inline]
     pub(crate) fn char_count(&self, start: usize, end: usize) -> usize {
@@ -247,6 +282,7 @@ impl Normalizer {
     /// [`Normalizer::folded`]).
     pub(crate) fn normalize(&mut self, text: &str) {
         build_view::<true>(&mut self.compact, text);
+        self.compact.unleet();
         self.folded_ready = false;
     }
 
@@ -374,6 +410,21 @@ fn build_view<const COMPACT: bool>(view: &mut ViewBuf, full_text: &str) {
     }
 }
 
+/// The letter a leetspeak digit stands for inside a word, or 0. `1` reads
+/// `i` (`1d`, `v1p`), the commoner of its two readings.
+#[inline]
+fn leet_letter(b: u8) -> u8 {
+    match b {
+        b'0' => b'o',
+        b'1' => b'i',
+        b'3' => b'e',
+        b'4' => b'a',
+        b'5' => b's',
+        b'7' => b't',
+        _ => 0,
+    }
+}
+
 /// 点, "dot", which scammers write for the dot of a link. The characters
 /// where a link may start (the link pre-check, `links::might_contain_link`,
 /// tests only these) are the ASCII marks `.` `:` `(` `[` and the wide dots
@@ -490,6 +541,10 @@ mod tests {
         assert_eq!(compact("𝐕𝐗 ⓦⓧ ①②③ ⑩"), "vxwx12310");
         assert_eq!(compact("🅥🆇"), "vx");
         assert_eq!(compact("weixín"), "weixin");
+        // Leetspeak digits between letters are letters; other digits stay.
+        assert_eq!(compact("unbl0ck ur W3CHAT, c0de"), "unblockurwechatcode");
+        assert_eq!(compact("ᴡᴇᴄʜᴀᴛ ᴏꜰꜰɪᴄɪᴀʟ"), "wechatofficial");
+        assert_eq!(compact("vx jf8888 mp3 b2b 5g a 0 b"), "vxjf8888mp3b2b5ga0b");
     }
 
     #[test]
@@ -559,7 +614,24 @@ mod tests {
                 Folded::Many(arr, n) => folded.extend(&arr[..n as usize]),
             }
         }
-        let compact = folded.chars().filter(|c| !is_separator(*c)).collect();
+        // Leetspeak: a digit right between two letters, nothing between.
+        let chars: Vec<char> = folded.chars().collect();
+        let compact = (0..chars.len())
+            .map(|i| {
+                let letter = leet_letter(chars[i] as u8);
+                let between_letters = i > 0
+                    && i + 1 < chars.len()
+                    && chars[i].is_ascii_digit()
+                    && chars[i - 1].is_ascii_lowercase()
+                    && chars[i + 1].is_ascii_lowercase();
+                if between_letters && letter != 0 {
+                    char::from(letter)
+                } else {
+                    chars[i]
+                }
+            })
+            .filter(|c| !is_separator(*c))
+            .collect();
         (folded, compact)
     }
 
@@ -576,7 +648,9 @@ mod tests {
                 proptest::prop_assert!(s.is_char_boundary(range.start) && s.is_char_boundary(range.end));
                 proptest::prop_assert!(range.start >= last_start && range.start < range.end);
                 last_start = range.start;
-                proptest::prop_assert!(compact(&s[range.clone()]).contains(c), "{:?} {:?}", c, &s[range]);
+                let alone = compact(&s[range.clone()]);
+                let read_as_letter = alone.bytes().any(|b| char::from(leet_letter(b)) == c);
+                proptest::prop_assert!(alone.contains(c) || read_as_letter, "{:?} {:?}", c, &s[range]);
             }
         }
     }
