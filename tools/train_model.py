@@ -33,8 +33,8 @@ import subprocess
 import sys
 
 HELD_OUT = {
-    "corpus/validation17.jsonl",
-    "corpus/validation18.jsonl",
+    "corpus/validation19.jsonl",
+    "corpus/validation20.jsonl",
 }
 OUT = "rules/model/appeal_ngrams.tsv"
 EPOCHS = 15
