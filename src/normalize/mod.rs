@@ -65,6 +65,13 @@ pub(crate) struct ViewBuf {
     /// every character that may start a link (see [`DIAN`]), so
     /// the pre-check need not walk the message a second time.
     pub(crate) may_hold_link: bool,
+    /// Compact view only: a digit from 0 to 7 was pushed right after an
+    /// ASCII letter of the original, or came from a folded character, so
+    /// leetspeak (`unbl0ck`) may be present and [`ViewBuf::unleet`] has to
+    /// look. Noted on the way, because most messages have no such digit and
+    /// a pass over every message's bytes to find out cost more than the
+    /// reading itself.
+    leet_maybe: bool,
 }
 
 /// A stretch of a view that maps back to the original in one way.
@@ -99,6 +106,7 @@ impl ViewBuf {
         self.segs.clear();
         self.run_end = None;
         self.may_hold_link = false;
+        self.leet_maybe = false;
     }
 
     /// Appends the bytes of `folded`, which came from the original bytes
@@ -230,21 +238,40 @@ impl ViewBuf {
     fn unleet(&mut self) {
         let bytes = self.text.as_bytes();
         let mut at = Vec::new();
-        for i in 1..bytes.len().saturating_sub(1) {
-            let letter = leet_letter(bytes[i]);
-            if letter != 0
-                && bytes[i - 1].is_ascii_lowercase()
-                && bytes[i + 1].is_ascii_lowercase()
-                && !self.sep_dropped_at(i)
-                && !self.sep_dropped_at(i + 1)
-            {
-                at.push((i, letter));
+        // Eight bytes at a time: a word's mask marks (at least) its bytes
+        // that are digits from 0 to 7, and most words of a message have none.
+        for (w, chunk) in bytes.chunks(8).enumerate() {
+            let mut word = [0u8; 8];
+            word[..chunk.len()].copy_from_slice(chunk);
+            let mut mask = low_digit_mask(u64::from_le_bytes(word));
+            while mask != 0 {
+                let i = w * 8 + (mask.trailing_zeros() / 8) as usize;
+                mask &= mask - 1;
+                if i > 0 && i + 1 < bytes.len() && bytes[i] & 0xF8 == 0x30 {
+                    self.leet_at(i, &mut at);
+                }
             }
         }
         for (i, letter) in at {
             let mut buf = [0u8; 4];
             self.text
                 .replace_range(i..i + 1, char::from(letter).encode_utf8(&mut buf));
+        }
+    }
+
+    /// Notes in `at` the letter the digit at view byte `i` stands for, if
+    /// it sits right between two letters (0 < i < len - 1).
+    #[inline]
+    fn leet_at(&self, i: usize, at: &mut Vec<(usize, u8)>) {
+        let bytes = self.text.as_bytes();
+        let letter = leet_letter(bytes[i]);
+        if letter != 0
+            && bytes[i - 1].is_ascii_lowercase()
+            && bytes[i + 1].is_ascii_lowercase()
+            && !self.sep_dropped_at(i)
+            && !self.sep_dropped_at(i + 1)
+        {
+            at.push((i, letter));
         }
     }
 
@@ -282,7 +309,9 @@ impl Normalizer {
     /// [`Normalizer::folded`]).
     pub(crate) fn normalize(&mut self, text: &str) {
         build_view::<true>(&mut self.compact, text);
-        self.compact.unleet();
+        if self.compact.leet_maybe {
+            self.compact.unleet();
+        }
         self.folded_ready = false;
     }
 
@@ -333,7 +362,7 @@ fn build_view<const COMPACT: bool>(view: &mut ViewBuf, full_text: &str) {
     while i < bytes.len() {
         // Most of a message is characters that normalization leaves as
         // they are: copy each such run in one go.
-        let run = unchanged_run(bytes, i, han, ascii);
+        let run = unchanged_run(bytes, i, han, ascii, &mut view.leet_maybe);
         if run > i {
             view.push_run(&text[i..run], i as u32, sep_pending);
             sep_pending = false;
@@ -380,6 +409,7 @@ fn build_view<const COMPACT: bool>(view: &mut ViewBuf, full_text: &str) {
                     CompactFold::Drop => {}
                     CompactFold::Separator => sep_pending = true,
                     CompactFold::One(f) => {
+                        view.leet_maybe |= may_take_part_in_leet(f);
                         view.push(f, i as u32, i as u32 + 3, sep_pending);
                         sep_pending = false;
                     }
@@ -394,6 +424,7 @@ fn build_view<const COMPACT: bool>(view: &mut ViewBuf, full_text: &str) {
         let c = text[i..].chars().next().unwrap_or('\u{FFFD}');
         let (s, e) = (i as u32, (i + c.len_utf8()) as u32);
         let mut push = |f: char| {
+            view.leet_maybe |= may_take_part_in_leet(f);
             if COMPACT && is_separator(f) {
                 sep_pending = true;
             } else {
@@ -402,12 +433,32 @@ fn build_view<const COMPACT: bool>(view: &mut ViewBuf, full_text: &str) {
             }
         };
         match fold_char(c) {
-            Folded::Drop => {}
+            // `w\u{200B}3chat`: the digit's run starts after no letter.
+            Folded::Drop => view.leet_maybe = true,
             Folded::One(f) => push(f),
             Folded::Many(arr, n) => arr[..n as usize].iter().copied().for_each(push),
         }
         i = e as usize;
     }
+}
+
+/// The high bit of every byte of `word` that is a digit from `0` to `7`
+/// (`b & 0xF8 == 0x30`), and possibly of bytes above such a byte: the usual
+/// word-at-a-time "find a zero byte" test, whose borrow may mark a byte
+/// above a true one, never one below. Callers recheck each marked byte.
+#[inline]
+fn low_digit_mask(word: u64) -> u64 {
+    const LOW: u64 = 0x0101_0101_0101_0101;
+    const HIGH: u64 = 0x8080_8080_8080_8080;
+    let t = (word & (0xF8 * LOW)) ^ (0x30 * LOW);
+    t.wrapping_sub(LOW) & !t & HIGH
+}
+
+/// Whether a folded character pushed outside an unchanged run may be part
+/// of leetspeak: a digit from 0 to 7 or a letter (`Ｗ3chat`, `ｗ３chat`).
+#[inline]
+fn may_take_part_in_leet(c: char) -> bool {
+    c.is_ascii_alphanumeric()
 }
 
 /// The letter a leetspeak digit stands for inside a word, or 0. `1` reads
@@ -455,13 +506,23 @@ fn three_byte_code_point(bytes: &[u8], i: usize) -> u32 {
 /// they are: ASCII bytes that `ascii` maps to themselves and ideographs the
 /// Han table leaves alone. Decodes, compares, writes nothing.
 #[inline]
-fn unchanged_run(bytes: &[u8], mut i: usize, han: &HanTable, ascii: &[u8; 128]) -> usize {
+fn unchanged_run(
+    bytes: &[u8],
+    mut i: usize,
+    han: &HanTable,
+    ascii: &[u8; 128],
+    leet_maybe: &mut bool,
+) -> usize {
     while i < bytes.len() {
         let b = bytes[i];
         if b < 0x80 {
             // NUL maps to 0 in both tables, which also marks a separator.
             if ascii[b as usize] != b || b == 0 {
                 break;
+            }
+            // A digit 0-7 after a letter (`l0`, `W3`): see `leet_maybe`.
+            if b & 0xF8 == 0x30 && i > 0 && bytes[i - 1].is_ascii_alphabetic() {
+                *leet_maybe = true;
             }
             i += 1;
         } else if (0xE0..=0xEF).contains(&b) && i + 2 < bytes.len() {
@@ -544,7 +605,21 @@ mod tests {
         // Leetspeak digits between letters are letters; other digits stay.
         assert_eq!(compact("unbl0ck ur W3CHAT, c0de"), "unblockurwechatcode");
         assert_eq!(compact("ᴡᴇᴄʜᴀᴛ ᴏꜰꜰɪᴄɪᴀʟ"), "wechatofficial");
+        // However the letters and the digit are written.
+        for text in ["W3CHAT", "Ｗ3chat", "ｗ３ｃhat", "w\u{200B}3chat", "𝐰3chat"] {
+            assert_eq!(compact(text), "wechat", "{text}");
+        }
         assert_eq!(compact("vx jf8888 mp3 b2b 5g a 0 b"), "vxjf8888mp3b2b5ga0b");
+        for (word, marked) in [
+            (*b"abcdefgh", false),
+            (*b"89 89 89", false),
+            (*b"abcdefg7", true),
+            (*b"0bcdefgh", true),
+            (*b"\xe8\xa7\xa3\xe5\xb0\x81vx", false),
+        ] {
+            let mask = low_digit_mask(u64::from_le_bytes(word));
+            assert_eq!(mask != 0, marked, "{word:?}");
+        }
     }
 
     #[test]
