@@ -35,6 +35,13 @@ import sys
 HELD_OUT = {
     "corpus/validation19.jsonl",
     "corpus/validation20.jsonl",
+    # Used for rule lexicons only. A model trained on them too read
+    # generated ads for unblocking other platforms ("低价代解封，京东|QQ|抖音
+    # 都行") as benign and vetoed their rule hits (generated corpus seed 23:
+    # 11 scams fewer) and pushed fbs AD__Other over its ceiling; they stay
+    # out until that is understood (session 11).
+    "corpus/train10.jsonl",
+    "corpus/train11.jsonl",
 }
 OUT = "rules/model/appeal_ngrams.tsv"
 EPOCHS = 15
