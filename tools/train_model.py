@@ -39,9 +39,12 @@ HELD_OUT = {
     # generated ads for unblocking other platforms ("低价代解封，京东|QQ|抖音
     # 都行") as benign and vetoed their rule hits (generated corpus seed 23:
     # 11 scams fewer) and pushed fbs AD__Other over its ceiling; they stay
-    # out until that is understood (session 11).
+    # out until that is understood (session 11). train12/13, written after,
+    # the same.
     "corpus/train10.jsonl",
     "corpus/train11.jsonl",
+    "corpus/train12.jsonl",
+    "corpus/train13.jsonl",
 }
 OUT = "rules/model/appeal_ngrams.tsv"
 EPOCHS = 15
