@@ -202,8 +202,7 @@ impl ViewBuf {
         if !(bytes[pos - 1].is_ascii_alphanumeric() && bytes[pos].is_ascii_alphanumeric()) {
             return true;
         }
-        let seg = self.segs[self.segment_of(pos)];
-        seg.at as usize == pos && seg.sep_before
+        self.sep_dropped_at(pos)
     }
 
     /// The first byte of the view whose original character starts at or
